@@ -1,0 +1,65 @@
+// Package activities holds every side effect of meetvault's workflows, as
+// methods on Activities with injected clients (Zoom, S3, Postgres).
+package activities
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/zoom"
+)
+
+// Activities is registered with the worker; workflows call its methods.
+type Activities struct {
+	Store   *store.Store
+	Archive *archive.Store
+	// ZoomAPIURL and ZoomOAuthURL are Zoom's base URLs (configuration, so the
+	// same code talks to Zoom or to the simulator).
+	ZoomAPIURL   string
+	ZoomOAuthURL string
+	HTTPClient   *http.Client
+
+	mu      sync.Mutex
+	clients map[string]cachedClient
+}
+
+type cachedClient struct {
+	fingerprint string
+	client      *zoom.Client
+}
+
+// zoomClient returns the tenant's Zoom client, built from credentials read from
+// Postgres (secrets never travel through workflow history) and cached.
+func (a *Activities) zoomClient(ctx context.Context, tenantID string) (*zoom.Client, error) {
+	t, err := a.Store.Tenant(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	fp := t.ZoomAccountID + "\x00" + t.ZoomClientID + "\x00" + t.ZoomClientSecret
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[tenantID]; ok && c.fingerprint == fp {
+		return c.client, nil
+	}
+	c, err := zoom.NewClient(context.WithoutCancel(ctx), zoom.Config{
+		APIBaseURL:   a.ZoomAPIURL,
+		OAuthBaseURL: a.ZoomOAuthURL,
+		AccountID:    t.ZoomAccountID,
+		ClientID:     t.ZoomClientID,
+		ClientSecret: t.ZoomClientSecret,
+		HTTPClient:   a.HTTPClient,
+		UserAgent:    "meetvault",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: %w", tenantID, err)
+	}
+	if a.clients == nil {
+		a.clients = map[string]cachedClient{}
+	}
+	a.clients[tenantID] = cachedClient{fingerprint: fp, client: c}
+	return c, nil
+}

@@ -1,0 +1,78 @@
+package activities
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/zoom"
+)
+
+// Error types of activity failures. Workflows and the archive's failure table
+// use them as typed reasons; each has an actionable message.
+const (
+	ErrHTMLErrorPage     = "html_error_page"     // Zoom answered an HTML page instead of media
+	ErrSizeMismatch      = "size_mismatch"       // bytes received differ from Zoom's file_size
+	ErrTruncatedDownload = "truncated_download"  // the connection closed before the end of the file
+	ErrRecordingNotFound = "recording_not_found" // Zoom no longer has the recording
+	ErrUnauthorized      = "zoom_unauthorized"   // credentials rejected
+	ErrRateLimited       = "zoom_rate_limited"   // 429 from Zoom
+	ErrPageTokenExpired  = "page_token_expired"  // next_page_token older than 15 minutes
+	ErrTenantUnknown     = "tenant_unknown"      // no such tenant in Postgres
+	ErrZoomAPI           = "zoom_api_error"      // other Zoom API errors
+)
+
+// NonRetryable lists the error types retrying cannot fix.
+var NonRetryable = []string{ErrHTMLErrorPage, ErrRecordingNotFound, ErrUnauthorized, ErrPageTokenExpired, ErrTenantUnknown}
+
+// classify turns an error into a typed Temporal application error.
+func classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var htmlErr *zoom.HTMLResponseError
+	var rl *zoom.RateLimitError
+	var size *archive.SizeMismatchError
+	switch {
+	case errors.As(err, &htmlErr), errors.As(err, new(*errHTMLBody)):
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: Zoom sent an HTML page instead of the media (the file was deleted, or the token lacks access): %v", what, err),
+			ErrHTMLErrorPage, err)
+	case errors.As(err, &rl):
+		delay := time.Until(rl.RetryAfter)
+		if delay <= 0 {
+			delay = time.Second
+		}
+		return temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("%s: Zoom rate limit (%s %s), retrying after %s: %v", what, rl.Category, rl.Type, delay.Round(time.Second), err),
+			ErrRateLimited, temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: delay})
+	case errors.As(err, &size):
+		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrSizeMismatch, err)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return temporal.NewApplicationErrorWithCause(
+			fmt.Sprintf("%s: the download ended before the end of the file; resuming from the last archived part: %v", what, err),
+			ErrTruncatedDownload, err)
+	case errors.Is(err, zoom.ErrPageTokenExpired):
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), ErrPageTokenExpired, err)
+	case zoom.IsNotFound(err):
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), ErrRecordingNotFound, err)
+	case zoom.IsUnauthorized(err):
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: Zoom rejected the tenant's credentials; check the Server-to-Server OAuth app's client id/secret and scopes (starter tenant add): %v", what, err),
+			ErrUnauthorized, err)
+	case errors.Is(err, store.ErrNotFound):
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v (register it with: starter tenant add)", what, err), ErrTenantUnknown, err)
+	}
+	var zerr *zoom.ErrorResponse
+	if errors.As(err, &zerr) {
+		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrZoomAPI, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func htmlError(snippet string) error { return &errHTMLBody{snippet: snippet} }

@@ -1,0 +1,95 @@
+// Package config loads meetvault's configuration from the environment
+// (envconfig, prefix MEETVAULT_). Every variable is listed in the README.
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+)
+
+// Temporal is how the processes reach the Temporal cluster.
+type Temporal struct {
+	Address   string `envconfig:"TEMPORAL_ADDRESS" default:"127.0.0.1:7233" desc:"Temporal frontend host:port"`
+	Namespace string `envconfig:"TEMPORAL_NAMESPACE" default:"default" desc:"Temporal namespace"`
+	TaskQueue string `envconfig:"TASK_QUEUE" default:"meetvault" desc:"task queue for workflows and activities"`
+}
+
+// Database is the Postgres holding tenants and the archive index.
+type Database struct {
+	URL string `envconfig:"DATABASE_URL" required:"true" desc:"Postgres URL, e.g. postgres://user@host:5432/meetvault"`
+}
+
+// S3 is the bucket recordings are archived into.
+type S3 struct {
+	Endpoint     string `envconfig:"S3_ENDPOINT" desc:"S3 endpoint URL; empty for AWS S3"`
+	Region       string `envconfig:"S3_REGION" default:"us-east-1" desc:"S3 region"`
+	Bucket       string `envconfig:"S3_BUCKET" required:"true" desc:"bucket that receives recordings"`
+	AccessKey    string `envconfig:"S3_ACCESS_KEY" desc:"static access key; empty uses the AWS default credential chain"`
+	SecretKey    string `envconfig:"S3_SECRET_KEY" desc:"static secret key"`
+	PathStyle    bool   `envconfig:"S3_PATH_STYLE" default:"false" desc:"path-style addressing (most S3-compatible servers)"`
+	CreateBucket bool   `envconfig:"S3_CREATE_BUCKET" default:"false" desc:"create the bucket at start-up when missing (development)"`
+	PartSizeMiB  int64  `envconfig:"S3_PART_SIZE_MIB" default:"16" desc:"multipart part size in MiB (min 5)"`
+}
+
+// Zoom holds the base URLs of Zoom's API; tenants' credentials live in Postgres.
+type Zoom struct {
+	APIURL   string `envconfig:"ZOOM_API_URL" default:"https://api.zoom.us/v2" desc:"Zoom REST base URL"`
+	OAuthURL string `envconfig:"ZOOM_OAUTH_URL" default:"https://zoom.us" desc:"Zoom OAuth base URL (token endpoint is /oauth/token)"`
+}
+
+// Worker is the worker process' own settings.
+type Worker struct {
+	IngressAddr        string        `envconfig:"INGRESS_ADDR" default:"127.0.0.1:8088" desc:"listen address of the webhook ingress and health endpoints"`
+	Migrate            bool          `envconfig:"MIGRATE" default:"true" desc:"apply database migrations at start-up"`
+	MaxConcurrentFiles int           `envconfig:"MAX_CONCURRENT_DOWNLOADS" default:"4" desc:"file downloads archived at once by one worker"`
+	MaxConcurrentActs  int           `envconfig:"MAX_CONCURRENT_ACTIVITIES" default:"64" desc:"other activities run at once by one worker"`
+	ShutdownGrace      time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"time given to running activities on SIGTERM"`
+}
+
+// Config is everything the worker needs.
+type Config struct {
+	Temporal Temporal
+	Database Database
+	S3       S3
+	Zoom     Zoom
+	Worker   Worker
+	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
+	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
+	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+}
+
+// Prefix is the environment prefix of every variable.
+const Prefix = "MEETVAULT"
+
+// Load reads the configuration from the environment and validates it.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process(Prefix, &c); err != nil {
+		return c, fmt.Errorf("config: %w (see README, Configuration)", err)
+	}
+	if _, err := c.SecretKeyBytes(); err != nil {
+		return c, err
+	}
+	if c.S3.PartSizeMiB < 5 {
+		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)
+	}
+	return c, nil
+}
+
+// SecretKeyBytes decodes MEETVAULT_SECRET_KEY.
+func (c Config) SecretKeyBytes() ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(c.SecretKey)
+	if err != nil || len(k) != 32 {
+		return nil, fmt.Errorf("config: MEETVAULT_SECRET_KEY must be base64 of exactly 32 bytes (generate one with: head -c32 /dev/urandom | base64)")
+	}
+	return k, nil
+}
+
+// Usage prints every variable with its default and description.
+func Usage() error {
+	var c Config
+	return envconfig.Usage(Prefix, &c)
+}

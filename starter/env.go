@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kelseyhightower/envconfig"
+	"go.temporal.io/sdk/client"
+
+	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/store"
+)
+
+var jsonOut bool
+
+// env is the part of meetvault's configuration the CLI needs.
+type env struct {
+	Temporal  config.Temporal
+	Database  config.Database
+	SecretKey string `envconfig:"SECRET_KEY"`
+	WebUIURL  string `envconfig:"WEB_UI_URL" default:"http://127.0.0.1:8233" desc:"Temporal Web UI address printed for operators"`
+}
+
+func loadEnv() (env, error) {
+	var e env
+	if err := envconfig.Process(config.Prefix, &e); err != nil {
+		return e, fmt.Errorf("config: %w (source .dev/env for the embedded stack)", err)
+	}
+	return e, nil
+}
+
+func openStore(ctx context.Context, e env, needSecrets bool) (*store.Store, error) {
+	var key []byte
+	if needSecrets || e.SecretKey != "" {
+		c := config.Config{SecretKey: e.SecretKey}
+		k, err := c.SecretKeyBytes()
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	return store.Open(ctx, e.Database.URL, key)
+}
+
+func dialTemporal(ctx context.Context, e env) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,
+		Logger: quietLogger{},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("temporal: cannot reach %s: %w", e.Temporal.Address, err)
+	}
+	return c, nil
+}
+
+func printJSON(v any) error {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// quietLogger keeps the SDK's info logs off the operator's terminal.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...interface{}) {}
+func (quietLogger) Info(string, ...interface{})  {}
+func (quietLogger) Warn(msg string, kv ...interface{}) {
+	fmt.Fprintln(os.Stderr, "temporal:", msg, kv)
+}
+func (quietLogger) Error(msg string, kv ...interface{}) {
+	fmt.Fprintln(os.Stderr, "temporal:", msg, kv)
+}

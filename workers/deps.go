@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+
+	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/store"
+)
+
+// deps are the clients every part of the process shares.
+type deps struct {
+	store    *store.Store
+	archive  *archive.Store
+	temporal client.Client
+	http     *http.Client
+}
+
+func (d *deps) Close() {
+	if d.temporal != nil {
+		d.temporal.Close()
+	}
+	if d.store != nil {
+		d.store.Close()
+	}
+}
+
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, error) {
+	d := &deps{}
+	key, err := cfg.SecretKeyBytes()
+	if err != nil {
+		return nil, err
+	}
+	if d.store, err = store.Open(ctx, cfg.Database.URL, key); err != nil {
+		return nil, err
+	}
+	if cfg.Worker.Migrate {
+		if err := d.store.Migrate(ctx); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	if d.archive, err = archive.New(ctx, archive.Config{
+		Endpoint: cfg.S3.Endpoint, Region: cfg.S3.Region, Bucket: cfg.S3.Bucket,
+		AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, PathStyle: cfg.S3.PathStyle,
+		PartSize: cfg.S3.PartSizeMiB << 20,
+	}); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if cfg.S3.CreateBucket {
+		if err := d.archive.EnsureBucket(ctx); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	if d.temporal, err = client.DialContext(ctx, client.Options{
+		HostPort:  cfg.Temporal.Address,
+		Namespace: cfg.Temporal.Namespace,
+		Logger:    tlog.NewStructuredLogger(log),
+	}); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("temporal: cannot reach %s: %w", cfg.Temporal.Address, err)
+	}
+	if err := ensureSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace, log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	d.http = &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+	}}
+	return d, nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/meetvault/meetvault/activities"
+	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/workflows"
+)
+
+// workers runs the main worker (workflows and short activities) and the
+// download worker (ArchiveFile, bounded separately).
+type workers struct{ main, downloads worker.Worker }
+
+func (w *workers) Stop() {
+	w.main.Stop()
+	w.downloads.Stop()
+}
+
+func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
+	acts := &activities.Activities{
+		Store: d.store, Archive: d.archive, HTTPClient: d.http,
+		ZoomAPIURL: cfg.Zoom.APIURL, ZoomOAuthURL: cfg.Zoom.OAuthURL,
+	}
+	tq := cfg.Temporal.TaskQueue
+	main := worker.New(d.temporal, tq, worker.Options{
+		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
+		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+	})
+	main.RegisterWorkflow(workflows.ImportWindow)
+	main.RegisterWorkflow(workflows.ArchiveMeeting)
+	main.RegisterActivity(acts)
+
+	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{
+		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentFiles,
+		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+	})
+	downloads.RegisterActivity(acts.ArchiveFile)
+
+	if err := main.Start(); err != nil {
+		return nil, fmt.Errorf("temporal worker on %s: %w", tq, err)
+	}
+	if err := downloads.Start(); err != nil {
+		main.Stop()
+		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.DownloadTaskQueue(tq), err)
+	}
+	log.Info("workers started", "task_queue", tq, "download_task_queue", workflows.DownloadTaskQueue(tq),
+		"max_concurrent_downloads", cfg.Worker.MaxConcurrentFiles)
+	return &workers{main: main, downloads: downloads}, nil
+}

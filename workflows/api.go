@@ -1,0 +1,125 @@
+// Package workflows holds meetvault's deterministic workflow code. This file
+// is the API: workflow IDs, query names, search attributes, and the input and
+// result types of every workflow.
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/meetvault/meetvault/activities"
+)
+
+// DefaultTaskQueue is where workflows and ordinary activities run; file
+// downloads run on DownloadTaskQueue(tq) so a worker bounds them separately.
+const DefaultTaskQueue = "meetvault"
+
+// DownloadTaskQueue is the task queue of ArchiveFile activities.
+func DownloadTaskQueue(taskQueue string) string { return taskQueue + "-downloads" }
+
+// Custom search attributes (registered on the cluster by the dev stack; see
+// README for production registration).
+var (
+	AttrTenant      = temporal.NewSearchAttributeKeyKeyword("MeetvaultTenant")
+	AttrSource      = temporal.NewSearchAttributeKeyKeyword("MeetvaultSource")
+	AttrMeetingUUID = temporal.NewSearchAttributeKeyKeyword("MeetvaultMeetingUUID")
+	AttrStatus      = temporal.NewSearchAttributeKeyKeyword("MeetvaultStatus")
+)
+
+// Query names.
+const (
+	QueryProgress = "progress" // ImportWindow: ImportProgress
+	QueryState    = "state"    // ArchiveMeeting: ArchiveMeetingResult so far
+)
+
+// Archive statuses, also the MeetvaultStatus search attribute.
+const (
+	StatusArchiving = "archiving"
+	StatusArchived  = "archived"  // every file archived
+	StatusPartial   = "partial"   // some files still processing at Zoom
+	StatusFailed    = "failed"    // at least one file could not be archived
+	StatusImporting = "importing" // ImportWindow running
+	StatusImported  = "imported"  // ImportWindow done
+)
+
+// ArchiveMeetingID is the ID of the workflow that archives one conversation.
+// Webhooks and every import of the same conversation land on the same ID.
+func ArchiveMeetingID(tenantID, source, conversationUUID string) string {
+	return fmt.Sprintf("archive/%s/%s/%s", tenantID, source, conversationUUID)
+}
+
+// ImportWindowID is the ID of an import of one tenant's window.
+func ImportWindowID(tenantID, source string, from, to time.Time) string {
+	return fmt.Sprintf("import/%s/%s/%s/%s", tenantID, source, from.Format("2006-01-02"), to.Format("2006-01-02"))
+}
+
+// ImportWindowInput asks to import one source of one tenant for [From, To]
+// (dates, inclusive, UTC). Cursor is set only by continue-as-new.
+type ImportWindowInput struct {
+	TenantID string    `json:"tenant_id"`
+	Source   string    `json:"source"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	// MaxConcurrentArchives bounds the ArchiveMeeting children running at once.
+	MaxConcurrentArchives int `json:"max_concurrent_archives,omitempty"`
+	// Cursor carries the import's position across continue-as-new.
+	Cursor *ImportCursor `json:"cursor,omitempty"`
+}
+
+// ImportCursor is where an import stands.
+type ImportCursor struct {
+	Users     []activities.User `json:"users"`
+	UserIndex int               `json:"user_index"`
+	Chunk     int               `json:"chunk"`
+	PageToken string            `json:"page_token,omitempty"`
+	Progress  ImportProgress    `json:"progress"`
+}
+
+// ImportProgress is the answer to QueryProgress and the import's result.
+type ImportProgress struct {
+	UsersTotal           int      `json:"users_total"`
+	UsersDone            int      `json:"users_done"`
+	Pages                int      `json:"pages"`
+	Meetings             int      `json:"meetings"`
+	MeetingsDone         int      `json:"meetings_done"`
+	MeetingsFailed       int      `json:"meetings_failed"`
+	FilesArchived        int      `json:"files_archived"`
+	FilesAlreadyArchived int      `json:"files_already_archived"`
+	FilesProcessing      int      `json:"files_processing"`
+	FilesFailed          int      `json:"files_failed"`
+	BytesArchived        int64    `json:"bytes_archived"`
+	Failures             []string `json:"failures,omitempty"`
+	Done                 bool     `json:"done"`
+}
+
+// ImportWindowResult is the final progress.
+type ImportWindowResult = ImportProgress
+
+// ArchiveMeetingInput asks to archive one conversation. Meeting.Files may be
+// empty, in which case the workflow fetches them from Zoom.
+type ArchiveMeetingInput struct {
+	TenantID string             `json:"tenant_id"`
+	Source   string             `json:"source"`
+	Meeting  activities.Meeting `json:"meeting"`
+}
+
+// FileFailure is a file that could not be archived, with a typed reason.
+type FileFailure struct {
+	FileID   string `json:"file_id"`
+	FileType string `json:"file_type"`
+	Reason   string `json:"reason"`
+	Message  string `json:"message"`
+}
+
+// ArchiveMeetingResult tells what the archive run did.
+type ArchiveMeetingResult struct {
+	Status               string        `json:"status"`
+	FilesArchived        int           `json:"files_archived"`
+	FilesAlreadyArchived int           `json:"files_already_archived"`
+	FilesProcessing      int           `json:"files_processing"`
+	FilesFailed          int           `json:"files_failed"`
+	BytesArchived        int64         `json:"bytes_archived"`
+	Failures             []FileFailure `json:"failures,omitempty"`
+}

@@ -1,0 +1,196 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/meetvault/meetvault/activities"
+)
+
+// DefaultMaxConcurrentArchives bounds the ArchiveMeeting children an import runs at once.
+const DefaultMaxConcurrentArchives = 32
+
+// ImportWindow lists one source of one tenant for a window of dates, user by
+// user, in chunks of at most one month (Zoom's limit) and page by page, and
+// archives each listed conversation in its own ArchiveMeeting child. It waits
+// for each page's children before listing the next page, and continues as new
+// when its history grows long, carrying its cursor.
+func ImportWindow(ctx workflow.Context, in ImportWindowInput) (ImportWindowResult, error) {
+	w := &importWindow{in: in}
+	if in.Cursor != nil {
+		w.cur = *in.Cursor
+	}
+	return w.run(ctx)
+}
+
+type importWindow struct {
+	in  ImportWindowInput
+	cur ImportCursor
+}
+
+func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryProgress, func() (ImportProgress, error) { return w.cur.Progress, nil }); err != nil {
+		return w.cur.Progress, err
+	}
+	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrTenant.ValueSet(w.in.TenantID),
+		AttrSource.ValueSet(w.in.Source), AttrStatus.ValueSet(StatusImporting))
+	if w.in.To.Before(w.in.From) {
+		return w.cur.Progress, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("import window ends (%s) before it starts (%s)", w.in.To.Format(time.DateOnly), w.in.From.Format(time.DateOnly)),
+			"bad_window", nil)
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+			NonRetryableErrorTypes: activities.NonRetryable,
+		},
+	})
+	if w.cur.Users == nil {
+		var users activities.ResolveUsersResult
+		if err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID}).Get(ctx, &users); err != nil {
+			return w.cur.Progress, err
+		}
+		w.cur.Users = users.Users
+		w.cur.Progress.UsersTotal = len(users.Users)
+	}
+	chunks := MonthChunks(w.in.From, w.in.To)
+	for w.cur.UserIndex < len(w.cur.Users) {
+		user := w.cur.Users[w.cur.UserIndex]
+		for w.cur.Chunk < len(chunks) {
+			ch := chunks[w.cur.Chunk]
+			var page activities.ListRecordingsResult
+			err := workflow.ExecuteActivity(actx, a.ListRecordings, activities.ListRecordingsInput{
+				TenantID: w.in.TenantID, UserID: user.ID, From: ch[0], To: ch[1], PageToken: w.cur.PageToken,
+			}).Get(ctx, &page)
+			var appErr *temporal.ApplicationError
+			if errors.As(err, &appErr) && appErr.Type() == activities.ErrPageTokenExpired {
+				// The page token outlived Zoom's 15 minutes: list the chunk
+				// again; archives already done are no-ops.
+				w.cur.PageToken = ""
+				continue
+			}
+			if err != nil {
+				return w.cur.Progress, err
+			}
+			w.cur.Progress.Pages++
+			w.archivePage(ctx, user, page.Meetings)
+			w.cur.PageToken = page.NextPageToken
+			if w.cur.PageToken == "" {
+				w.cur.Chunk++
+			}
+			if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+				next := w.in
+				cur := w.cur
+				next.Cursor = &cur
+				return w.cur.Progress, workflow.NewContinueAsNewError(ctx, ImportWindow, next)
+			}
+		}
+		w.cur.Chunk = 0
+		w.cur.UserIndex++
+		w.cur.Progress.UsersDone++
+	}
+	w.cur.Progress.Done = true
+	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrStatus.ValueSet(StatusImported))
+	return w.cur.Progress, nil
+}
+
+// archivePage starts one ArchiveMeeting child per meeting, at most
+// MaxConcurrentArchives at a time, and waits for all of them.
+func (w *importWindow) archivePage(ctx workflow.Context, user activities.User, meetings []activities.Meeting) {
+	limit := w.in.MaxConcurrentArchives
+	if limit <= 0 {
+		limit = DefaultMaxConcurrentArchives
+	}
+	p := &w.cur.Progress
+	p.Meetings += len(meetings)
+	sem := workflow.NewSemaphore(ctx, int64(limit))
+	wg := workflow.NewWaitGroup(ctx)
+	for _, m := range meetings {
+		if m.HostEmail == "" {
+			m.HostEmail = user.Email
+		}
+		if m.HostName == "" {
+			m.HostName = user.Name
+		}
+		if err := sem.Acquire(ctx, 1); err != nil {
+			break
+		}
+		wg.Add(1)
+		workflow.Go(ctx, func(gctx workflow.Context) {
+			defer wg.Done()
+			defer sem.Release(1)
+			res, err := w.archiveMeeting(gctx, m)
+			p.MeetingsDone++
+			p.FilesArchived += res.FilesArchived
+			p.FilesAlreadyArchived += res.FilesAlreadyArchived
+			p.FilesProcessing += res.FilesProcessing
+			p.FilesFailed += res.FilesFailed
+			p.BytesArchived += res.BytesArchived
+			if err != nil {
+				p.MeetingsFailed++
+				p.Failures = appendCapped(p.Failures, fmt.Sprintf("%s: %v", m.UUID, err))
+			}
+			for _, f := range res.Failures {
+				p.Failures = appendCapped(p.Failures, fmt.Sprintf("%s file %s (%s): %s: %s", m.UUID, f.FileID, f.FileType, f.Reason, f.Message))
+			}
+		})
+	}
+	wg.Wait(ctx)
+}
+
+func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting) (ArchiveMeetingResult, error) {
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            ArchiveMeetingID(w.in.TenantID, w.in.Source, m.UUID),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrTenant.ValueSet(w.in.TenantID), AttrSource.ValueSet(w.in.Source),
+			AttrMeetingUUID.ValueSet(m.UUID), AttrStatus.ValueSet(StatusArchiving)),
+	})
+	var res ArchiveMeetingResult
+	err := workflow.ExecuteChildWorkflow(cctx, ArchiveMeeting, ArchiveMeetingInput{
+		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m,
+	}).Get(ctx, &res)
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		// A webhook or another import is archiving this conversation right now.
+		return ArchiveMeetingResult{Status: StatusArchiving}, nil
+	}
+	return res, err
+}
+
+const maxFailuresKept = 50
+
+func appendCapped(list []string, s string) []string {
+	if len(list) >= maxFailuresKept {
+		return list
+	}
+	return append(list, s)
+}
+
+// MonthChunks splits [from, to] (dates, inclusive) into windows Zoom accepts:
+// each at most one calendar month long (from d to d+1 month - 1 day).
+func MonthChunks(from, to time.Time) [][2]time.Time {
+	from = dateOnly(from)
+	to = dateOnly(to)
+	var out [][2]time.Time
+	for !from.After(to) {
+		end := from.AddDate(0, 1, -1)
+		if end.After(to) {
+			end = to
+		}
+		out = append(out, [2]time.Time{from, end})
+		from = end.AddDate(0, 0, 1)
+	}
+	return out
+}
+
+func dateOnly(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

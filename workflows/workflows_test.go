@@ -1,0 +1,204 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/meetvault/meetvault/activities"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func newEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *activities.Activities) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	acts := &activities.Activities{}
+	env.RegisterActivity(acts)
+	env.RegisterWorkflow(ArchiveMeeting)
+	env.RegisterWorkflow(ImportWindow)
+	env.SetStartTime(time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	return env, acts
+}
+
+func meeting(uuid string, files ...activities.RecordingFile) activities.Meeting {
+	return activities.Meeting{UUID: uuid, ID: 123, Topic: "t " + uuid, StartTime: day("2026-10-05"), Files: files}
+}
+
+func file(id, typ, status string) activities.RecordingFile {
+	return activities.RecordingFile{FileID: id, ZoomFileID: id, FileType: typ, Status: status, Size: 100, HasSize: true}
+}
+
+func TestMonthChunks(t *testing.T) {
+	got := MonthChunks(day("2026-01-15"), day("2026-03-20"))
+	want := [][2]time.Time{
+		{day("2026-01-15"), day("2026-02-14")},
+		{day("2026-02-15"), day("2026-03-14")},
+		{day("2026-03-15"), day("2026-03-20")},
+	}
+	require.Equal(t, want, got)
+	require.Len(t, MonthChunks(day("2026-10-01"), day("2026-10-01")), 1)
+	require.Empty(t, MonthChunks(day("2026-10-02"), day("2026-10-01")))
+}
+
+func TestArchiveMeetingArchivesCompletedFilesAndCountsTheRest(t *testing.T) {
+	env, a := newEnv(t)
+	m := meeting("uuid-1",
+		file("mp4", "MP4", "completed"),
+		file("m4a", "M4A", "completed"),
+		file("cc", "CC", ""),
+		file("tr", "TRANSCRIPT", "processing"),
+		file("html", "MP4", "completed"))
+	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil).Once()
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.MatchedBy(func(in activities.ArchiveFileInput) bool { return in.File.FileID == "mp4" })).
+		Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 1000}, nil).Once()
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.MatchedBy(func(in activities.ArchiveFileInput) bool { return in.File.FileID == "m4a" })).
+		Return(activities.ArchiveFileResult{Outcome: activities.OutcomeAlreadyArchived, Size: 50}, nil).Once()
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.MatchedBy(func(in activities.ArchiveFileInput) bool { return in.File.FileID == "cc" })).
+		Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 10}, nil).Once()
+	// An HTML error page is not retried: exactly one attempt.
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.MatchedBy(func(in activities.ArchiveFileInput) bool { return in.File.FileID == "html" })).
+		Return(activities.ArchiveFileResult{}, temporal.NewNonRetryableApplicationError("Zoom sent an HTML page", activities.ErrHTMLErrorPage, nil)).Once()
+	var failure activities.RecordFileFailureInput
+	env.OnActivity(a.RecordFileFailure, mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+		failure = args.Get(1).(activities.RecordFileFailureInput)
+	}).Return(activities.RecordFileFailureResult{}, nil).Once()
+	var finish activities.FinishConversationInput
+	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+		finish = args.Get(1).(activities.FinishConversationInput)
+	}).Return(activities.FinishConversationResult{}, nil).Once()
+
+	env.ExecuteWorkflow(ArchiveMeeting, ArchiveMeetingInput{TenantID: "acme", Source: "meeting", Meeting: m})
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	var res ArchiveMeetingResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, StatusFailed, res.Status)
+	require.Equal(t, 2, res.FilesArchived)
+	require.Equal(t, 1, res.FilesAlreadyArchived)
+	require.Equal(t, 1, res.FilesProcessing)
+	require.Equal(t, 1, res.FilesFailed)
+	require.Equal(t, int64(1010), res.BytesArchived)
+	require.Equal(t, "html", failure.FileID)
+	require.Equal(t, activities.ErrHTMLErrorPage, failure.Reason)
+	require.Equal(t, 1, finish.FilesProcessing)
+	require.Equal(t, 1, finish.FilesFailed)
+	require.Contains(t, finish.MediaError, activities.ErrHTMLErrorPage)
+	env.AssertExpectations(t)
+}
+
+func TestArchiveMeetingRetriesTransientFailures(t *testing.T) {
+	env, a := newEnv(t)
+	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil)
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).
+		Return(activities.ArchiveFileResult{}, temporal.NewApplicationError("truncated", activities.ErrTruncatedDownload)).Twice()
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).
+		Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 7}, nil).Once()
+	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
+	env.ExecuteWorkflow(ArchiveMeeting, ArchiveMeetingInput{TenantID: "acme", Source: "meeting",
+		Meeting: meeting("u", file("f", "MP4", "completed"))})
+	var res ArchiveMeetingResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, StatusArchived, res.Status)
+	require.Equal(t, 1, res.FilesArchived)
+	env.AssertExpectations(t)
+}
+
+func TestArchiveMeetingFetchesFilesWhenNoneGiven(t *testing.T) {
+	env, a := newEnv(t)
+	env.OnActivity(a.FetchMeeting, mock.Anything, activities.FetchMeetingInput{TenantID: "acme", MeetingUUID: "/abc//=="}).
+		Return(activities.FetchMeetingResult{Meeting: meeting("/abc//==", file("f", "MP4", "completed"))}, nil).Once()
+	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil)
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 3}, nil).Once()
+	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
+	env.ExecuteWorkflow(ArchiveMeeting, ArchiveMeetingInput{TenantID: "acme", Source: "meeting", Meeting: activities.Meeting{UUID: "/abc//=="}})
+	var res ArchiveMeetingResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, 1, res.FilesArchived)
+	env.AssertExpectations(t)
+}
+
+func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
+	env, a := newEnv(t)
+	users := []activities.User{{ID: "u1", Email: "a@x"}, {ID: "u2", Email: "b@x"}}
+	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: users}, nil).Once()
+	var listed []string
+	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(
+		func(_ any, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+			listed = append(listed, fmt.Sprintf("%s %s..%s %q", in.UserID, in.From.Format(time.DateOnly), in.To.Format(time.DateOnly), in.PageToken))
+			// u1's first chunk has two pages; every other call one meeting.
+			if in.UserID == "u1" && in.From.Equal(day("2026-09-15")) && in.PageToken == "" {
+				return activities.ListRecordingsResult{Meetings: []activities.Meeting{meeting("m1", file("a", "MP4", "completed"))}, NextPageToken: "p2"}, nil
+			}
+			uuid := fmt.Sprintf("m-%s-%s-%s", in.UserID, in.From.Format("0102"), in.PageToken)
+			return activities.ListRecordingsResult{Meetings: []activities.Meeting{meeting(uuid, file("a", "MP4", "completed"))}}, nil
+		})
+	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil)
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 10}, nil)
+	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
+
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-09-15"), To: day("2026-10-20")})
+	require.True(t, env.IsWorkflowCompleted())
+	var res ImportWindowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, []string{
+		`u1 2026-09-15..2026-10-14 ""`, `u1 2026-09-15..2026-10-14 "p2"`, `u1 2026-10-15..2026-10-20 ""`,
+		`u2 2026-09-15..2026-10-14 ""`, `u2 2026-10-15..2026-10-20 ""`,
+	}, listed)
+	require.True(t, res.Done)
+	require.Equal(t, 2, res.UsersDone)
+	require.Equal(t, 5, res.Pages)
+	require.Equal(t, 5, res.Meetings)
+	require.Equal(t, 5, res.MeetingsDone)
+	require.Equal(t, 5, res.FilesArchived)
+	require.Equal(t, int64(50), res.BytesArchived)
+}
+
+func TestImportWindowRelistsAChunkWhenThePageTokenExpired(t *testing.T) {
+	env, a := newEnv(t)
+	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: []activities.User{{ID: "u1"}}}, nil)
+	calls := 0
+	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(
+		func(_ any, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+			calls++
+			switch {
+			case calls == 1:
+				return activities.ListRecordingsResult{Meetings: []activities.Meeting{meeting("m1", file("a", "MP4", "completed"))}, NextPageToken: "old"}, nil
+			case in.PageToken == "old":
+				return activities.ListRecordingsResult{}, temporal.NewNonRetryableApplicationError("expired", activities.ErrPageTokenExpired, errors.New("code 300"))
+			default:
+				return activities.ListRecordingsResult{Meetings: []activities.Meeting{meeting("m1", file("a", "MP4", "completed"))}}, nil
+			}
+		})
+	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil)
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 10}, nil).Once()
+	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeAlreadyArchived, Size: 10}, nil).Once()
+	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10")})
+	var res ImportWindowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, 3, calls)
+	require.Equal(t, 1, res.FilesArchived)
+	require.Equal(t, 1, res.FilesAlreadyArchived)
+}
+
+func TestImportWindowRejectsAnInvertedWindow(t *testing.T) {
+	env, _ := newEnv(t)
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-10"), To: day("2026-10-01")})
+	err := env.GetWorkflowError()
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr))
+	require.Equal(t, "bad_window", appErr.Type())
+}
