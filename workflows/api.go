@@ -64,6 +64,8 @@ type ImportWindowInput struct {
 	To       time.Time `json:"to"`
 	// MaxConcurrentArchives bounds the ArchiveMeeting children running at once.
 	MaxConcurrentArchives int `json:"max_concurrent_archives,omitempty"`
+	// DownloadRetry tunes the retries of file downloads (zero: defaults).
+	DownloadRetry DownloadRetry `json:"download_retry,omitzero"`
 	// Cursor carries the import's position across continue-as-new.
 	Cursor *ImportCursor `json:"cursor,omitempty"`
 }
@@ -103,6 +105,15 @@ type ArchiveMeetingInput struct {
 	TenantID string             `json:"tenant_id"`
 	Source   string             `json:"source"`
 	Meeting  activities.Meeting `json:"meeting"`
+	// DownloadRetry tunes the retries of file downloads (zero: defaults).
+	DownloadRetry DownloadRetry `json:"download_retry,omitzero"`
+}
+
+// DownloadRetry tunes how often a failed download is retried; every retry
+// resumes from the last archived part.
+type DownloadRetry struct {
+	InitialInterval time.Duration `json:"initial_interval,omitempty"` // default 2s, doubling up to 2m
+	MaximumAttempts int32         `json:"maximum_attempts,omitempty"` // default 6
 }
 
 // FileFailure is a file that could not be archived, with a typed reason.

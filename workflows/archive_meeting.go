@@ -82,14 +82,21 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 // archiveFiles runs one ArchiveFile per completed file, all at once; the
 // download task queue's worker bounds how many actually transfer.
 func (w *archiveMeeting) archiveFiles(ctx workflow.Context) {
+	retry := w.in.DownloadRetry
+	if retry.InitialInterval <= 0 {
+		retry.InitialInterval = 2 * time.Second
+	}
+	if retry.MaximumAttempts <= 0 {
+		retry.MaximumAttempts = 6
+	}
 	dctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		TaskQueue:              DownloadTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		ScheduleToStartTimeout: 24 * time.Hour,
 		StartToCloseTimeout:    6 * time.Hour,
 		HeartbeatTimeout:       30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: 2 * time.Minute,
-			MaximumAttempts: 6, NonRetryableErrorTypes: activities.NonRetryable,
+			InitialInterval: retry.InitialInterval, BackoffCoefficient: 2, MaximumInterval: 2 * time.Minute,
+			MaximumAttempts: retry.MaximumAttempts, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
 	type pending struct {

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/meetvault/meetvault/activities"
+	"github.com/meetvault/meetvault/zoom"
 )
 
 // DefaultMaxConcurrentArchives bounds the ArchiveMeeting children an import runs at once.
@@ -59,14 +60,15 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 		w.cur.Users = users.Users
 		w.cur.Progress.UsersTotal = len(users.Users)
 	}
-	chunks := MonthChunks(w.in.From, w.in.To)
+	// Zoom rejects windows longer than a month: list in chunks it accepts.
+	chunks := zoom.SplitWindow(w.in.From, w.in.To)
 	for w.cur.UserIndex < len(w.cur.Users) {
 		user := w.cur.Users[w.cur.UserIndex]
 		for w.cur.Chunk < len(chunks) {
 			ch := chunks[w.cur.Chunk]
 			var page activities.ListRecordingsResult
 			err := workflow.ExecuteActivity(actx, a.ListRecordings, activities.ListRecordingsInput{
-				TenantID: w.in.TenantID, UserID: user.ID, From: ch[0], To: ch[1], PageToken: w.cur.PageToken,
+				TenantID: w.in.TenantID, UserID: user.ID, From: ch.From, To: ch.To, PageToken: w.cur.PageToken,
 			}).Get(ctx, &page)
 			var appErr *temporal.ApplicationError
 			if errors.As(err, &appErr) && appErr.Type() == activities.ErrPageTokenExpired {
@@ -155,7 +157,7 @@ func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting
 	})
 	var res ArchiveMeetingResult
 	err := workflow.ExecuteChildWorkflow(cctx, ArchiveMeeting, ArchiveMeetingInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m,
+		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m, DownloadRetry: w.in.DownloadRetry,
 	}).Get(ctx, &res)
 	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
 		// A webhook or another import is archiving this conversation right now.
@@ -171,26 +173,4 @@ func appendCapped(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
-}
-
-// MonthChunks splits [from, to] (dates, inclusive) into windows Zoom accepts:
-// each at most one calendar month long (from d to d+1 month - 1 day).
-func MonthChunks(from, to time.Time) [][2]time.Time {
-	from = dateOnly(from)
-	to = dateOnly(to)
-	var out [][2]time.Time
-	for !from.After(to) {
-		end := from.AddDate(0, 1, -1)
-		if end.After(to) {
-			end = to
-		}
-		out = append(out, [2]time.Time{from, end})
-		from = end.AddDate(0, 0, 1)
-	}
-	return out
-}
-
-func dateOnly(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -39,18 +40,6 @@ func meeting(uuid string, files ...activities.RecordingFile) activities.Meeting 
 
 func file(id, typ, status string) activities.RecordingFile {
 	return activities.RecordingFile{FileID: id, ZoomFileID: id, FileType: typ, Status: status, Size: 100, HasSize: true}
-}
-
-func TestMonthChunks(t *testing.T) {
-	got := MonthChunks(day("2026-01-15"), day("2026-03-20"))
-	want := [][2]time.Time{
-		{day("2026-01-15"), day("2026-02-14")},
-		{day("2026-02-15"), day("2026-03-14")},
-		{day("2026-03-15"), day("2026-03-20")},
-	}
-	require.Equal(t, want, got)
-	require.Len(t, MonthChunks(day("2026-10-01"), day("2026-10-01")), 1)
-	require.Empty(t, MonthChunks(day("2026-10-02"), day("2026-10-01")))
 }
 
 func TestArchiveMeetingArchivesCompletedFilesAndCountsTheRest(t *testing.T) {
@@ -136,7 +125,7 @@ func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
 	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: users}, nil).Once()
 	var listed []string
 	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(
-		func(_ any, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+		func(_ context.Context, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
 			listed = append(listed, fmt.Sprintf("%s %s..%s %q", in.UserID, in.From.Format(time.DateOnly), in.To.Format(time.DateOnly), in.PageToken))
 			// u1's first chunk has two pages; every other call one meeting.
 			if in.UserID == "u1" && in.From.Equal(day("2026-09-15")) && in.PageToken == "" {
@@ -171,7 +160,7 @@ func TestImportWindowRelistsAChunkWhenThePageTokenExpired(t *testing.T) {
 	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: []activities.User{{ID: "u1"}}}, nil)
 	calls := 0
 	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(
-		func(_ any, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+		func(_ context.Context, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
 			calls++
 			switch {
 			case calls == 1:

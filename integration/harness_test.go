@@ -1,0 +1,296 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+
+	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/zoomsim"
+)
+
+var bins struct {
+	dir     string
+	worker  string
+	starter string
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv("MEETVAULT_INTEGRATION") != "1" {
+		fmt.Println("integration tests need the embedded stack: run them with make test (MEETVAULT_INTEGRATION=1)")
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "meetvault-it-bin")
+	if err != nil {
+		panic(err)
+	}
+	bins.dir = dir
+	bins.worker = filepath.Join(dir, "workers")
+	bins.starter = filepath.Join(dir, "starter")
+	build := exec.Command("go", "build", "-o", dir+"/", "github.com/meetvault/meetvault/workers", "github.com/meetvault/meetvault/starter")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building binaries:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// env is one isolated test environment on the shared stack.
+type env struct {
+	t         *testing.T
+	name      string
+	sim       *zoomsim.Server
+	dbURL     string
+	bucket    string
+	taskQueue string
+	store     *store.Store
+	s3        *archive.Store
+	temporal  client.Client
+	vars      []string
+	worker    *exec.Cmd
+	workerLog *bytes.Buffer
+}
+
+func requireStack(t *testing.T) {
+	t.Helper()
+	if os.Getenv("MEETVAULT_INTEGRATION") != "1" {
+		t.Skip("needs the embedded stack: run make test")
+	}
+}
+
+func mustEnv(t *testing.T, k string) string {
+	v := os.Getenv(k)
+	require.NotEmpty(t, v, "%s unset: source .dev/env (make test does)", k)
+	return v
+}
+
+// newEnv creates a database, a bucket, a task queue and a simulator for one
+// test, and a running worker bound to them.
+func newEnv(t *testing.T) *env {
+	requireStack(t)
+	ctx := context.Background()
+	name := fmt.Sprintf("it_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", "-", "_").Replace(t.Name())), time.Now().UnixNano()%1e9)
+	if len(name) > 60 {
+		name = name[len(name)-60:]
+	}
+	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-")}
+
+	base := mustEnv(t, "MEETVAULT_DATABASE_URL")
+	conn, err := pgx.Connect(ctx, base)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		conn.Close(context.Background())
+	})
+	cfg, err := pgx.ParseConfig(base)
+	require.NoError(t, err)
+	e.dbURL = fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+
+	e.sim = zoomsim.New(zoomsim.Options{Addr: "127.0.0.1:0", Seed: 1})
+	_, err = e.sim.Start()
+	require.NoError(t, err)
+	t.Cleanup(func() { e.sim.Close() })
+
+	e.s3, err = archive.New(ctx, archive.Config{
+		Endpoint: mustEnv(t, "MEETVAULT_S3_ENDPOINT"), Region: "us-east-1", Bucket: e.bucket,
+		AccessKey: mustEnv(t, "MEETVAULT_S3_ACCESS_KEY"), SecretKey: mustEnv(t, "MEETVAULT_S3_SECRET_KEY"), PathStyle: true,
+	})
+	require.NoError(t, err)
+	require.NoError(t, e.s3.EnsureBucket(ctx))
+
+	ingress := freeAddr(t)
+	e.vars = append(os.Environ(),
+		"MEETVAULT_DATABASE_URL="+e.dbURL,
+		"MEETVAULT_S3_BUCKET="+e.bucket,
+		"MEETVAULT_TASK_QUEUE="+e.taskQueue,
+		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
+		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
+		"MEETVAULT_INGRESS_ADDR="+ingress,
+		"MEETVAULT_S3_PART_SIZE_MIB=5",
+		"MEETVAULT_LOG_LEVEL=warn",
+	)
+	e.store, err = store.Open(ctx, e.dbURL, secretKey(t))
+	require.NoError(t, err)
+	t.Cleanup(e.store.Close)
+	require.NoError(t, e.store.Migrate(ctx))
+
+	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
+	require.NoError(t, err)
+	t.Cleanup(e.temporal.Close)
+
+	e.startWorker()
+	t.Cleanup(e.stopWorker)
+	return e
+}
+
+func secretKey(t *testing.T) []byte {
+	v := mustEnv(t, "MEETVAULT_SECRET_KEY")
+	k, err := base64Decode(v)
+	require.NoError(t, err)
+	return k
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func (e *env) startWorker() {
+	e.workerLog = &bytes.Buffer{}
+	cmd := exec.Command(bins.worker, "-mode", "worker")
+	cmd.Env = e.vars
+	cmd.Stdout, cmd.Stderr = e.workerLog, e.workerLog
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	require.NoError(e.t, cmd.Start())
+	e.worker = cmd
+}
+
+// killWorker kills the worker with SIGKILL, as a crash would.
+func (e *env) killWorker() {
+	require.NoError(e.t, e.worker.Process.Signal(syscall.SIGKILL))
+	_ = e.worker.Wait()
+	e.worker = nil
+}
+
+func (e *env) stopWorker() {
+	if e.worker == nil {
+		return
+	}
+	_ = e.worker.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = e.worker.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = e.worker.Process.Kill()
+		<-done
+	}
+	if e.t.Failed() {
+		e.t.Logf("worker log:\n%s", e.workerLog.String())
+	}
+	e.worker = nil
+}
+
+// starter runs the starter CLI with --json and decodes its output into out.
+func (e *env) starter(out any, args ...string) error {
+	cmd := exec.Command(bins.starter, append(args, "--json")...)
+	cmd.Env = e.vars
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("starter %v: %v: %s", args, err, stderr.String())
+	}
+	if out != nil {
+		if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+			return fmt.Errorf("starter %v: decoding %q: %w", args, stdout.String(), err)
+		}
+	}
+	return nil
+}
+
+// simPOST sends an admin request to the simulator.
+func (e *env) simPOST(path string, body any) {
+	b, err := json.Marshal(body)
+	require.NoError(e.t, err)
+	resp, err := http.Post(e.sim.URL()+path, "application/json", bytes.NewReader(b))
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(resp.Body)
+	require.Equal(e.t, http.StatusOK, resp.StatusCode, "POST %s: %s", path, msg)
+}
+
+func (e *env) simGET(path string, out any) {
+	resp, err := http.Get(e.sim.URL() + path)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	require.Equal(e.t, http.StatusOK, resp.StatusCode)
+	require.NoError(e.t, json.NewDecoder(resp.Body).Decode(out))
+}
+
+// registerTenant registers the simulator's first account as tenant "acme".
+func (e *env) registerTenant() {
+	require.NoError(e.t, e.starter(nil, "dev", "register-sim-tenant", "--sim", e.sim.URL(), "--tenant", "acme"))
+}
+
+type importOutput struct {
+	WorkflowID string  `json:"workflow_id"`
+	Seconds    float64 `json:"seconds"`
+	Result     struct {
+		Meetings             int      `json:"meetings"`
+		MeetingsFailed       int      `json:"meetings_failed"`
+		FilesArchived        int      `json:"files_archived"`
+		FilesAlreadyArchived int      `json:"files_already_archived"`
+		FilesProcessing      int      `json:"files_processing"`
+		FilesFailed          int      `json:"files_failed"`
+		BytesArchived        int64    `json:"bytes_archived"`
+		Failures             []string `json:"failures"`
+	} `json:"result"`
+}
+
+func (e *env) importWindow(from, to string) importOutput {
+	var out importOutput
+	require.NoError(e.t, e.starter(&out, "import", "--tenant", "acme", "--from", from, "--to", to, "--wait"))
+	return out
+}
+
+type truthFile struct {
+	AccountID        string `json:"account_id"`
+	Source           string `json:"source"`
+	ConversationUUID string `json:"conversation_uuid"`
+	FileID           string `json:"file_id"`
+	FileType         string `json:"file_type"`
+	Status           string `json:"status"`
+	Size             int64  `json:"size"`
+	SHA256           string `json:"sha256"`
+}
+
+func (e *env) truth() []truthFile {
+	var body struct {
+		Files []truthFile `json:"files"`
+	}
+	e.simGET("/_sim/truth", &body)
+	return body.Files
+}
+
+type dbFile struct {
+	ConversationUUID, FileID, ZoomFileID, FileType, SHA256, Key, Checksum string
+	Size                                                                   int64
+}
+
+func (e *env) archivedFiles() []dbFile {
+	rows, err := e.store.Pool().Query(context.Background(), `SELECT conversation_uuid, file_id, zoom_file_id, file_type,
+		sha256, s3_key, s3_checksum_sha256, size_bytes FROM recording_files WHERE tenant_id = 'acme'`)
+	require.NoError(e.t, err)
+	defer rows.Close()
+	var out []dbFile
+	for rows.Next() {
+		var f dbFile
+		require.NoError(e.t, rows.Scan(&f.ConversationUUID, &f.FileID, &f.ZoomFileID, &f.FileType, &f.SHA256, &f.Key, &f.Checksum, &f.Size))
+		out = append(out, f)
+	}
+	require.NoError(e.t, rows.Err())
+	return out
+}

@@ -1,0 +1,143 @@
+package zoomsim
+
+import (
+	"maps"
+	"slices"
+	"sync"
+)
+
+// Faults are the fault-injection settings, GET /_sim/faults.
+type Faults struct {
+	// HTMLErrorFiles are file ids whose downloads answer 200 text/html
+	// "This recording does not exist" instead of the bytes.
+	HTMLErrorFiles []string `json:"html_error_files"`
+	// TruncateFiles maps a file id to the number of body bytes each download
+	// response sends before the connection is closed; Content-Length still
+	// announces the full length.
+	TruncateFiles map[string]int64 `json:"truncate_files"`
+	// RedirectDownloads makes /rec/download answer 302 to a signed /rec/file URL
+	// that serves the bytes (default true).
+	RedirectDownloads bool `json:"redirect_downloads"`
+	// DownloadBytesPerSec throttles each download response (0: unlimited).
+	DownloadBytesPerSec int64 `json:"download_bytes_per_sec"`
+	// FailFirstDownloads maps a file id to how many of its next download
+	// requests fail with 503 before downloads succeed; it counts down.
+	FailFirstDownloads map[string]int `json:"fail_first_downloads"`
+	// ClampLongWindows makes GET /users/{id}/recordings narrow a from/to window
+	// longer than a month to the month before "to" (as Zoom has been seen to do)
+	// instead of rejecting it with 400 (the default).
+	ClampLongWindows bool `json:"clamp_long_windows"`
+}
+
+// FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
+// unchanged, present ones replace the current value. Reset first restores the
+// defaults.
+type FaultsPatch struct {
+	Reset               bool             `json:"reset,omitempty"`
+	HTMLErrorFiles      []string         `json:"html_error_files,omitempty"`
+	TruncateFiles       map[string]int64 `json:"truncate_files,omitempty"`
+	RedirectDownloads   *bool            `json:"redirect_downloads,omitempty"`
+	DownloadBytesPerSec *int64           `json:"download_bytes_per_sec,omitempty"`
+	FailFirstDownloads  map[string]int   `json:"fail_first_downloads,omitempty"`
+	ClampLongWindows    *bool            `json:"clamp_long_windows,omitempty"`
+}
+
+func defaultFaults() Faults {
+	return Faults{
+		HTMLErrorFiles: []string{}, TruncateFiles: map[string]int64{},
+		RedirectDownloads: true, FailFirstDownloads: map[string]int{},
+	}
+}
+
+type faultState struct {
+	mu sync.Mutex
+	f  Faults
+}
+
+func newFaultState() *faultState { return &faultState{f: defaultFaults()} }
+
+func (s *faultState) get() Faults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneFaults(s.f)
+}
+
+func (s *faultState) apply(p FaultsPatch) Faults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.Reset {
+		s.f = defaultFaults()
+	}
+	if p.HTMLErrorFiles != nil {
+		s.f.HTMLErrorFiles = slices.Clone(p.HTMLErrorFiles)
+	}
+	if p.TruncateFiles != nil {
+		s.f.TruncateFiles = maps.Clone(p.TruncateFiles)
+	}
+	if p.RedirectDownloads != nil {
+		s.f.RedirectDownloads = *p.RedirectDownloads
+	}
+	if p.DownloadBytesPerSec != nil {
+		s.f.DownloadBytesPerSec = max(*p.DownloadBytesPerSec, 0)
+	}
+	if p.FailFirstDownloads != nil {
+		s.f.FailFirstDownloads = maps.Clone(p.FailFirstDownloads)
+	}
+	if p.ClampLongWindows != nil {
+		s.f.ClampLongWindows = *p.ClampLongWindows
+	}
+	return cloneFaults(s.f)
+}
+
+// downloadFaults is the part of the settings one download request needs.
+type downloadFaults struct {
+	htmlError bool
+	fail      bool  // this request is one of the "fail first" ones
+	truncate  int64 // -1: no truncation
+	redirect  bool
+	rate      int64
+}
+
+// forDownload reads the settings for one request to fileID, consuming one
+// "fail first" failure if any are left.
+func (s *faultState) forDownload(fileID string) downloadFaults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := downloadFaults{
+		htmlError: slices.Contains(s.f.HTMLErrorFiles, fileID),
+		truncate:  -1, redirect: s.f.RedirectDownloads, rate: s.f.DownloadBytesPerSec,
+	}
+	if n, ok := s.f.TruncateFiles[fileID]; ok && n >= 0 {
+		d.truncate = n
+	}
+	if s.f.FailFirstDownloads[fileID] > 0 {
+		s.f.FailFirstDownloads[fileID]--
+		d.fail = true
+	}
+	return d
+}
+
+// forFileServe is forDownload for the redirect target, which only applies the
+// transfer faults (truncation and throttling).
+func (s *faultState) forFileServe(fileID string) downloadFaults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := downloadFaults{truncate: -1, rate: s.f.DownloadBytesPerSec}
+	if n, ok := s.f.TruncateFiles[fileID]; ok && n >= 0 {
+		d.truncate = n
+	}
+	return d
+}
+
+func (s *faultState) clampLongWindows() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.f.ClampLongWindows
+}
+
+func cloneFaults(f Faults) Faults {
+	f.HTMLErrorFiles = slices.Clone(f.HTMLErrorFiles)
+	f.TruncateFiles = maps.Clone(f.TruncateFiles)
+	f.FailFirstDownloads = maps.Clone(f.FailFirstDownloads)
+	return f
+}

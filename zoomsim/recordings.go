@@ -1,0 +1,176 @@
+package zoomsim
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	defaultDownloadTokenTTL = 24 * time.Hour
+	maxDownloadTokenTTL     = 604800 // seconds
+)
+
+type listRecordingsResponse struct {
+	From          string        `json:"from"`
+	To            string        `json:"to"`
+	PageCount     int           `json:"page_count"`
+	PageSize      int           `json:"page_size"`
+	TotalRecords  int           `json:"total_records"`
+	NextPageToken string        `json:"next_page_token"`
+	Meetings      []meetingJSON `json:"meetings"`
+}
+
+// listUserRecordings is GET /v2/users/{userId}/recordings?from&to&page_size&
+// next_page_token&trash&mc&meeting_id. Meetings match by the UTC date of their
+// start time; the window may span at most one month.
+func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *call) {
+	id := r.PathValue("userId")
+	u := c.acct.findUser(id)
+	if u == nil {
+		writeAPIError(w, http.StatusNotFound, codeUserNotFound, fmt.Sprintf("User does not exist: %s.", id))
+		return
+	}
+	q := r.URL.Query()
+	today := c.now.Truncate(24 * time.Hour)
+	from, ok := parseDate(w, q.Get("from"), "from", today)
+	if !ok {
+		return
+	}
+	to, ok := parseDate(w, q.Get("to"), "to", today)
+	if !ok {
+		return
+	}
+	if to.Before(from) {
+		writeAPIError(w, http.StatusBadRequest, codeInvalidField, "The from date cannot be later than the to date.")
+		return
+	}
+	if to.After(addMonths(from, 1)) {
+		if !s.faults.clampLongWindows() {
+			writeAPIError(w, http.StatusBadRequest, codeInvalidField, "The date range between from and to can only be one month.")
+			return
+		}
+		from = addMonths(to, -1)
+	}
+	var meetingFilter int64
+	if v := q.Get("meeting_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			writeFieldError(w, "meeting_id", "Invalid field.")
+			return
+		}
+		meetingFilter = n
+	}
+	var matched []*meeting
+	if q.Get("trash") != "true" { // nothing is in the trash yet
+		end := to.AddDate(0, 0, 1)
+		for _, m := range c.acct.meetingsByHost[u.ID] {
+			if !m.StartTime.Before(from) && m.StartTime.Before(end) && (meetingFilter == 0 || m.ID == meetingFilter) {
+				matched = append(matched, m)
+			}
+		}
+	}
+	listing := strings.Join([]string{"recordings", u.ID, from.Format(time.DateOnly), to.Format(time.DateOnly), q.Get("trash"), q.Get("meeting_id")}, "|")
+	p, ok := s.paginate(w, r, c, listing, len(matched))
+	if !ok {
+		return
+	}
+	resp := listRecordingsResponse{
+		From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), PageCount: p.count, PageSize: p.size,
+		TotalRecords: len(matched), NextPageToken: p.next, Meetings: []meetingJSON{},
+	}
+	lo, hi := p.slice(len(matched))
+	for _, m := range matched[lo:hi] {
+		resp.Meetings = append(resp.Meetings, renderMeeting(m, c.base, c.now))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// addMonths moves a date by n calendar months, keeping the day of the month
+// but clamping it to the target month's length (Jan 31 + 1 month = Feb 28).
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1)
+}
+
+func parseDate(w http.ResponseWriter, v, field string, def time.Time) (time.Time, bool) {
+	if v == "" {
+		return def, true
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		writeFieldError(w, field, "Invalid field.")
+		return t, false
+	}
+	return t, true
+}
+
+// getMeetingRecordings is GET /v2/meetings/{meetingId}/recordings, where
+// meetingId is a numeric meeting id (its latest instance) or an instance UUID.
+// include_fields=download_access_token adds a token for the meeting's files
+// valid for ttl seconds (at most 604800).
+func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c *call) {
+	raw := strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), "/v2/meetings/"), "/recordings")
+	m := findMeeting(c.acct, raw)
+	if m == nil {
+		writeAPIError(w, http.StatusNotFound, codeRecordingAbsent, "This recording does not exist.")
+		return
+	}
+	q := r.URL.Query()
+	wantToken := false
+	for _, f := range strings.Split(q.Get("include_fields"), ",") {
+		wantToken = wantToken || strings.TrimSpace(f) == "download_access_token"
+	}
+	ttl := defaultDownloadTokenTTL
+	if v := q.Get("ttl"); v != "" && wantToken {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxDownloadTokenTTL {
+			writeFieldError(w, "ttl", "ttl must be between 0 and 604800.")
+			return
+		}
+		if n > 0 {
+			ttl = time.Duration(n) * time.Second
+		}
+	}
+	out := renderMeeting(m, c.base, c.now)
+	out.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
+	if wantToken {
+		out.DownloadAccessToken = s.tokens.issue(grant{
+			kind: tokenDownloadAccess, accountID: c.acct.ID, meetingUUID: m.UUID, expires: c.now.Add(ttl),
+		}, c.now)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// findMeeting resolves the raw (still escaped) meetingId path segment the way
+// Zoom does. Its gateway decodes the path once and collapses empty segments, so
+// a UUID that begins with "/" or contains "//" only survives when the client
+// double-encoded it; a value still holding escapes after that first decoding is
+// decoded a second time.
+func findMeeting(a *account, raw string) *meeting {
+	v, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil
+	}
+	for strings.Contains(v, "//") {
+		v = strings.ReplaceAll(v, "//", "/")
+	}
+	v = strings.TrimPrefix(v, "/")
+	if strings.Contains(v, "%") {
+		if v, err = url.PathUnescape(v); err != nil {
+			return nil
+		}
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if ms := a.meetingsByID[n]; len(ms) > 0 {
+			return ms[0]
+		}
+		return nil
+	}
+	return a.meetingByUUID[v]
+}

@@ -1,0 +1,120 @@
+package zoomsim
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Zoom OAuth and REST.
+	mux.HandleFunc("POST /oauth/token", s.oauthToken)
+	s.rest(mux, "GET /v2/users", labelMedium, s.listUsers)
+	s.rest(mux, "GET /v2/users/{userId}", labelLight, s.getUser)
+	s.rest(mux, "GET /v2/users/{userId}/recordings", labelMedium, s.listUserRecordings)
+	s.rest(mux, "GET /v2/meetings/{meetingId}/recordings", labelLight, s.getMeetingRecordings)
+	mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
+		writeAPIError(w, http.StatusNotFound, 404, "Not found")
+	})
+
+	// File downloads (GET also answers HEAD).
+	mux.HandleFunc("GET /rec/download/{opaque}", s.download)
+	mux.HandleFunc("GET /rec/file/{opaque}", s.serveSignedFile)
+
+	// Admin API.
+	mux.HandleFunc("GET /_sim/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /_sim/truth", s.adminTruth)
+	mux.HandleFunc("GET /_sim/accounts", s.adminAccounts)
+	mux.HandleFunc("GET /_sim/stats", s.adminStats)
+	mux.HandleFunc("POST /_sim/stats/reset", s.adminStatsReset)
+	mux.HandleFunc("GET /_sim/clock", s.adminClock)
+	mux.HandleFunc("POST /_sim/clock", s.adminClock)
+	mux.HandleFunc("GET /_sim/scenario", s.adminGetScenario)
+	mux.HandleFunc("POST /_sim/scenario", s.adminLoadScenario)
+	mux.HandleFunc("GET /_sim/faults", s.adminFaults)
+	mux.HandleFunc("POST /_sim/faults", s.adminFaults)
+	return s.logged(mux)
+}
+
+// call is what a REST handler gets besides the request.
+type call struct {
+	w    *world
+	acct *account
+	now  time.Time
+	base string // scheme://host of this request, for the URLs in responses
+}
+
+type restHandler func(w http.ResponseWriter, r *http.Request, c *call)
+
+// rest registers a REST endpoint: it checks the bearer token and counts the
+// call under its route pattern, rate-limit label and account. (Rate limiting
+// will hook in here, between authentication and the handler.)
+func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-zm-trackingid", "v=2.0;clid=sim;rid=WEB_"+randomToken(16))
+		c := &call{w: s.world(), now: s.clock.Now(), base: baseURL(r)}
+		acct, code, msg := s.authenticate(r, c.w, c.now)
+		accountID := ""
+		if acct != nil {
+			accountID = acct.ID
+		}
+		s.stats.call(pattern, label, accountID)
+		if acct == nil {
+			writeAPIError(w, http.StatusUnauthorized, code, msg)
+			return
+		}
+		c.acct = acct
+		h(w, r, c)
+	})
+}
+
+// authenticate resolves the OAuth access token of a REST request.
+func (s *Server) authenticate(r *http.Request, w *world, now time.Time) (*account, int, string) {
+	tok, ok := bearer(r)
+	if !ok {
+		return nil, codeInvalidToken, "Invalid access token."
+	}
+	g, ok := s.tokens.lookup(tok)
+	if !ok || g.kind != tokenS2S {
+		return nil, codeInvalidToken, "Invalid access token."
+	}
+	if !now.Before(g.expires) {
+		return nil, codeInvalidToken, "Access token is expired."
+	}
+	a := w.accountByID[g.accountID]
+	if a == nil {
+		return nil, codeInvalidToken, "Invalid access token."
+	}
+	return a, 0, ""
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		tok := strings.TrimSpace(h[7:])
+		return tok, tok != ""
+	}
+	return "", false
+}
+
+// baseURL is the scheme and host the client used to reach the simulator, so
+// the URLs it hands out work through any address it listens on.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// logged logs each request at debug level.
+func (s *Server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Debug("zoomsim request", "method", r.Method, "path", r.URL.EscapedPath())
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,70 @@
+package zoomsim
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"sync"
+	"time"
+)
+
+type tokenKind int
+
+const (
+	tokenS2S            tokenKind = iota + 1 // OAuth access token: REST and downloads of the account
+	tokenDownloadAccess                      // download_access_token: one meeting's files
+	tokenWebhook                             // recording.completed download_token: one meeting's files
+)
+
+// grant is what a bearer token allows.
+type grant struct {
+	kind        tokenKind
+	accountID   string
+	meetingUUID string // download tokens only
+	expires     time.Time
+}
+
+// tokenStore holds every token the simulator has issued. Tokens are opaque
+// random strings; their expiry follows the simulator clock.
+type tokenStore struct {
+	mu sync.Mutex
+	m  map[string]grant
+}
+
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (s *tokenStore) issue(g grant, now time.Time) string {
+	tok := randomToken(48)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]grant{}
+	}
+	if len(s.m) > 10000 { // drop the long-expired ones now and then
+		for k, v := range s.m {
+			if now.Sub(v.expires) > time.Hour {
+				delete(s.m, k)
+			}
+		}
+	}
+	s.m[tok] = g
+	return tok
+}
+
+// lookup returns the grant of tok and whether it exists; a found grant may
+// still be expired, which callers check against the clock.
+func (s *tokenStore) lookup(tok string) (grant, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.m[tok]
+	return g, ok
+}
+
+func (s *tokenStore) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m = nil
+}

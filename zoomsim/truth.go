@@ -1,0 +1,128 @@
+package zoomsim
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Truth is the ground truth, GET /_sim/truth: every file and conversation the
+// simulator holds, with the status each has on the simulator clock.
+type Truth struct {
+	Now           string              `json:"now"`
+	Files         []TruthFile         `json:"files"`
+	Conversations []TruthConversation `json:"conversations"`
+}
+
+// TruthFile is one file. FileID is the simulator's own id, also for CC and
+// TIMELINE entries, which Zoom lists without one.
+type TruthFile struct {
+	AccountID        string `json:"account_id"`
+	Source           string `json:"source"`
+	ConversationUUID string `json:"conversation_uuid"`
+	MeetingID        int64  `json:"meeting_id"`
+	FileID           string `json:"file_id"`
+	FileType         string `json:"file_type"`
+	FileExtension    string `json:"file_extension"`
+	RecordingType    string `json:"recording_type,omitempty"`
+	ParticipantAudio bool   `json:"participant_audio,omitempty"`
+	Status           string `json:"status"`
+	Size             int64  `json:"size"`
+	SHA256           string `json:"sha256,omitempty"`
+	DownloadURL      string `json:"download_url"`
+}
+
+// TruthConversation is one recorded meeting instance.
+type TruthConversation struct {
+	AccountID        string `json:"account_id"`
+	Source           string `json:"source"`
+	ConversationUUID string `json:"conversation_uuid"`
+	MeetingID        int64  `json:"meeting_id"`
+	HostID           string `json:"host_id"`
+	HostEmail        string `json:"host_email"`
+	Topic            string `json:"topic"`
+	Type             int    `json:"type"`
+	StartTime        string `json:"start_time"`
+	Duration         int    `json:"duration"`
+	FileCount        int    `json:"file_count"`
+	TotalSize        int64  `json:"total_size"`
+}
+
+const sourceMeeting = "meeting"
+
+// Truth returns the ground truth; withSHA computes (and caches) every file's
+// SHA-256 by streaming its generator, which takes a while for large files.
+// Download URLs use the Start address.
+func (s *Server) Truth(withSHA bool) Truth { return s.truth(s.URL(), withSHA) }
+
+func (s *Server) truth(base string, withSHA bool) Truth {
+	wd, now := s.world(), s.clock.Now()
+	t := Truth{Now: now.Format(time.RFC3339Nano), Files: []TruthFile{}, Conversations: []TruthConversation{}}
+	for _, a := range wd.accounts {
+		for _, m := range a.meetings {
+			conv := TruthConversation{
+				AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+				HostID: m.Host.ID, HostEmail: m.Host.Email, Topic: m.Topic, Type: m.Type,
+				StartTime: zoomTime(m.StartTime), Duration: m.Duration,
+			}
+			for _, f := range m.allFiles() {
+				t.Files = append(t.Files, TruthFile{
+					AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+					FileID: f.ID, FileType: f.FileType, FileExtension: f.FileExtension, RecordingType: f.RecordingType,
+					ParticipantAudio: f.Participant, Status: f.status(now), Size: f.Size,
+					DownloadURL: base + "/rec/download/" + f.Opaque,
+				})
+				conv.FileCount++
+				conv.TotalSize += f.Size
+			}
+			t.Conversations = append(t.Conversations, conv)
+		}
+	}
+	if withSHA {
+		s.fillDigests(wd, t.Files)
+	}
+	return t
+}
+
+// fillDigests computes the files' SHA-256s on all CPUs.
+func (s *Server) fillDigests(wd *world, files []TruthFile) {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				files[i].SHA256 = s.digests.sum(keyOf(wd.seed, wd.fileByID[files[i].FileID]))
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// FileSHA256 returns the hex SHA-256 of a file's bytes, or "" for an unknown id.
+func (s *Server) FileSHA256(fileID string) string {
+	wd := s.world()
+	f := wd.fileByID[fileID]
+	if f == nil {
+		return ""
+	}
+	return s.digests.sum(keyOf(wd.seed, f))
+}
+
+// IssueDownloadToken mints the download_token a recording.completed webhook
+// carries for a meeting instance (Zoom's are valid for 24 hours).
+func (s *Server) IssueDownloadToken(meetingUUID string, ttl time.Duration) (string, error) {
+	now := s.clock.Now()
+	for _, a := range s.world().accounts {
+		if m := a.meetingByUUID[meetingUUID]; m != nil {
+			return s.tokens.issue(grant{kind: tokenWebhook, accountID: a.ID, meetingUUID: m.UUID, expires: now.Add(ttl)}, now), nil
+		}
+	}
+	return "", fmt.Errorf("zoomsim: no meeting with uuid %q", meetingUUID)
+}
