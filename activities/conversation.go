@@ -33,7 +33,11 @@ func (a *Activities) SaveConversation(ctx context.Context, in SaveConversationIn
 		c.DurationSeconds = &d
 		c.EndTime = m.StartTime.Add(time.Duration(m.Duration) * time.Minute)
 	}
-	return SaveConversationResult{}, a.Store.UpsertConversation(ctx, c)
+	if err := a.Store.UpsertConversation(ctx, c); err != nil {
+		return SaveConversationResult{}, err
+	}
+	ids, err := a.Store.ArchivedFileIDs(ctx, c.ConversationKey)
+	return SaveConversationResult{ArchivedFileIDs: ids}, err
 }
 
 // RecordFileFailure stores why a file could not be archived.

@@ -20,7 +20,8 @@ const (
 	ErrSizeMismatch      = "size_mismatch"       // bytes received differ from Zoom's file_size
 	ErrTruncatedDownload = "truncated_download"  // the connection closed before the end of the file
 	ErrRecordingNotFound = "recording_not_found" // Zoom no longer has the recording
-	ErrUnauthorized      = "zoom_unauthorized"   // credentials rejected
+	ErrUnauthorized      = "zoom_unauthorized"   // the app's credentials were rejected
+	ErrTokenRejected     = "zoom_token_rejected" // an access token was rejected; the next attempt fetches a new one
 	ErrRateLimited       = "zoom_rate_limited"   // 429 from Zoom
 	ErrPageTokenExpired  = "page_token_expired"  // next_page_token older than 15 minutes
 	ErrTenantUnknown     = "tenant_unknown"      // no such tenant in Postgres
@@ -38,6 +39,7 @@ func classify(err error, what string) error {
 	var htmlErr *zoom.HTMLResponseError
 	var rl *zoom.RateLimitError
 	var size *archive.SizeMismatchError
+	var tokenErr *zoom.TokenError
 	switch {
 	case errors.As(err, &htmlErr), errors.As(err, new(*errHTMLBody)):
 		return temporal.NewNonRetryableApplicationError(
@@ -61,10 +63,12 @@ func classify(err error, what string) error {
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), ErrPageTokenExpired, err)
 	case zoom.IsNotFound(err):
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), ErrRecordingNotFound, err)
-	case zoom.IsUnauthorized(err):
+	case errors.As(err, &tokenErr) && tokenErr.IsCredentialsError():
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: Zoom rejected the tenant's credentials; check the Server-to-Server OAuth app's client id/secret and scopes (starter tenant add): %v", what, err),
 			ErrUnauthorized, err)
+	case zoom.IsUnauthorized(err):
+		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrTokenRejected, err)
 	case errors.Is(err, store.ErrNotFound):
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v (register it with: starter tenant add)", what, err), ErrTenantUnknown, err)
 	}

@@ -95,8 +95,11 @@ type SaveConversationInput struct {
 	Meeting  Meeting `json:"meeting"`
 }
 
-// SaveConversationResult is empty; it exists so the activity can grow.
-type SaveConversationResult struct{}
+// SaveConversationResult lists the conversation's files already in the
+// archive, so the workflow schedules no download for them.
+type SaveConversationResult struct {
+	ArchivedFileIDs []string `json:"archived_file_ids,omitempty"`
+}
 
 // ArchiveFileInput asks to archive one file of one conversation.
 type ArchiveFileInput struct {

@@ -50,12 +50,15 @@ type Worker struct {
 }
 
 // Config is everything the worker needs.
+//
+// The sections are embedded so their variables keep the plain MEETVAULT_
+// prefix (envconfig prefixes named struct fields with the field name).
 type Config struct {
-	Temporal Temporal
-	Database Database
-	S3       S3
-	Zoom     Zoom
-	Worker   Worker
+	Temporal
+	Database
+	S3
+	Zoom
+	Worker
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
@@ -70,10 +73,16 @@ func Load() (Config, error) {
 	if err := envconfig.Process(Prefix, &c); err != nil {
 		return c, fmt.Errorf("config: %w (see README, Configuration)", err)
 	}
+	if c.Database.URL == "" {
+		return c, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL")
+	}
+	if c.S3.Bucket == "" {
+		return c, fmt.Errorf("config: MEETVAULT_S3_BUCKET is empty: set it to the bucket that receives recordings")
+	}
 	if _, err := c.SecretKeyBytes(); err != nil {
 		return c, err
 	}
-	if c.S3.PartSizeMiB < 5 {
+	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)
 	}
 	return c, nil

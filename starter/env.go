@@ -18,8 +18,8 @@ var jsonOut bool
 
 // env is the part of meetvault's configuration the CLI needs.
 type env struct {
-	Temporal  config.Temporal
-	Database  config.Database
+	config.Temporal
+	config.Database
 	SecretKey string `envconfig:"SECRET_KEY"`
 	WebUIURL  string `envconfig:"WEB_UI_URL" default:"http://127.0.0.1:8233" desc:"Temporal Web UI address printed for operators"`
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/term"
 
 	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/workflows"
@@ -124,7 +125,7 @@ func waitImport(ctx context.Context, c client.Client, run client.WorkflowRun, id
 	var res workflows.ImportWindowResult
 	go func() { done <- run.Get(ctx, &res) }()
 	var bar *progressbar.ProgressBar
-	if !jsonOut {
+	if !jsonOut && term.IsTerminal(int(os.Stderr.Fd())) {
 		bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(),
 			progressbar.OptionClearOnFinish())

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"time"
 )
 
@@ -118,6 +120,17 @@ func (s *Store) ArchivedFile(ctx context.Context, k ConversationKey, fileID stri
 		k.TenantID, k.Source, k.ConversationUUID, fileID).
 		Scan(&f.ZoomFileID, &f.FileType, &f.SizeBytes, &f.SHA256, &f.S3Bucket, &f.S3Key, &f.S3VersionID, &f.S3ChecksumSHA256)
 	return f, notFound(err)
+}
+
+// ArchivedFileIDs lists the ids of the conversation's archived files.
+func (s *Store) ArchivedFileIDs(ctx context.Context, k ConversationKey) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT file_id FROM recording_files
+		WHERE tenant_id=$1 AND source=$2 AND conversation_uuid=$3 ORDER BY file_id`,
+		k.TenantID, k.Source, k.ConversationUUID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // InsertFile records an archived file; a second insert of the same file is a

@@ -36,7 +36,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-			NonRetryableErrorTypes: activities.NonRetryable,
+			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
 	if len(w.in.Meeting.Files) == 0 {
@@ -49,14 +49,15 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 		}
 		w.in.Meeting = fetched.Meeting
 	}
+	var saved activities.SaveConversationResult
 	if err := workflow.ExecuteActivity(actx, a.SaveConversation, activities.SaveConversationInput{
 		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: w.in.Meeting,
-	}).Get(ctx, nil); err != nil {
+	}).Get(ctx, &saved); err != nil {
 		w.setStatus(ctx, StatusFailed)
 		return w.result, err
 	}
 
-	w.archiveFiles(ctx)
+	w.archiveFiles(ctx, saved.ArchivedFileIDs)
 
 	mediaError := ""
 	if len(w.result.Failures) > 0 {
@@ -79,9 +80,13 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 	return w.result, nil
 }
 
-// archiveFiles runs one ArchiveFile per completed file, all at once; the
-// download task queue's worker bounds how many actually transfer.
-func (w *archiveMeeting) archiveFiles(ctx workflow.Context) {
+// archiveFiles runs one ArchiveFile per completed file not yet archived, all
+// at once; the download task queue's worker bounds how many actually transfer.
+func (w *archiveMeeting) archiveFiles(ctx workflow.Context, archived []string) {
+	done := make(map[string]bool, len(archived))
+	for _, id := range archived {
+		done[id] = true
+	}
 	retry := w.in.DownloadRetry
 	if retry.InitialInterval <= 0 {
 		retry.InitialInterval = 2 * time.Second
@@ -105,6 +110,10 @@ func (w *archiveMeeting) archiveFiles(ctx workflow.Context) {
 	}
 	var running []pending
 	for _, f := range w.in.Meeting.Files {
+		if done[f.FileID] {
+			w.result.FilesAlreadyArchived++
+			continue
+		}
 		if f.Processing() {
 			w.result.FilesProcessing++
 			continue

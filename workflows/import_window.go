@@ -49,7 +49,7 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 		StartToCloseTimeout: 2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
-			NonRetryableErrorTypes: activities.NonRetryable,
+			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
 	if w.cur.Users == nil {

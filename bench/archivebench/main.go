@@ -1,0 +1,308 @@
+// Command archive benchmarks meetvault's archive path: one large Zoom
+// recording archived end to end (starter import → Temporal → worker →
+// simulator download → S3 multipart → Postgres) against a bare Go copy of the
+// same bytes from the same simulator into the same S3 server with the AWS
+// SDK's transfer manager, in the same run. It prints throughput for both and
+// the worker's peak RSS (VmHWM). Run it through `make bench` (needs the
+// embedded stack's infrastructure and .dev/env).
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/meetvault/meetvault/zoomsim"
+)
+
+func main() {
+	size := flag.Int64("size", 2<<30, "bytes of the recording")
+	runs := flag.Int("runs", 3, "runs of each side (alternating); the median is reported")
+	bin := flag.String("bin", "bin", "directory holding the workers and starter binaries")
+	flag.Parse()
+	if err := run(*size, *runs, *bin); err != nil {
+		fmt.Fprintln(os.Stderr, "bench archive:", err)
+		os.Exit(1)
+	}
+}
+
+type sample struct {
+	seconds float64
+	rssKiB  int64
+}
+
+func run(size int64, runs int, bin string) error {
+	ctx := context.Background()
+	for _, k := range []string{"MEETVAULT_DATABASE_URL", "MEETVAULT_S3_ENDPOINT", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"} {
+		if os.Getenv(k) == "" {
+			return fmt.Errorf("%s unset: source .dev/env (make bench does)", k)
+		}
+	}
+	sim := zoomsim.New(zoomsim.Options{Addr: "127.0.0.1:0", Seed: 1})
+	if _, err := sim.Start(); err != nil {
+		return err
+	}
+	defer sim.Close()
+	scenario := fmt.Sprintf(`{"seed":9,"accounts":[{"users":[{"email":"host@bench.example"}],
+		"meetings":[{"topic":"bench","type":2,"start_time":"2026-10-07T15:00:00Z","duration":120,
+		"files":[{"file_type":"MP4","size":%d}]}]}]}`, size)
+	if err := post(sim.URL()+"/_sim/scenario", scenario); err != nil {
+		return err
+	}
+	fmt.Printf("computing the simulator's sha256 of the %d-byte file...\n", size)
+	truth := sim.Truth(true)
+	if len(truth.Files) != 1 {
+		return fmt.Errorf("scenario has %d files", len(truth.Files))
+	}
+	want := truth.Files[0]
+
+	var raw, pipe []sample
+	for i := 0; i < runs; i++ {
+		r, err := rawCopy(ctx, sim, want.DownloadURL, size, want.SHA256, i)
+		if err != nil {
+			return fmt.Errorf("raw copy: %w", err)
+		}
+		raw = append(raw, r)
+		fmt.Printf("run %d raw copy: %.2fs (%.0f MB/s)\n", i+1, r.seconds, mbps(size, r.seconds))
+		p, err := pipeline(ctx, sim, bin, want.SHA256, i)
+		if err != nil {
+			return fmt.Errorf("pipeline: %w", err)
+		}
+		pipe = append(pipe, p)
+		fmt.Printf("run %d pipeline: %.2fs (%.0f MB/s), worker peak RSS %.1f MiB\n", i+1, p.seconds, mbps(size, p.seconds), float64(p.rssKiB)/1024)
+	}
+	r, p := median(raw), median(pipe)
+	var peak int64
+	for _, s := range pipe {
+		peak = max(peak, s.rssKiB)
+	}
+	fmt.Println()
+	fmt.Printf("| what (%s, median of %d) | seconds | MB/s |\n|---|---|---|\n", human(size), runs)
+	fmt.Printf("| raw copy: Go GET → S3 transfer manager (16 MiB parts, 4 in flight) | %.2f | %.0f |\n", r.seconds, mbps(size, r.seconds))
+	fmt.Printf("| meetvault import (starter → Temporal → worker → S3 + Postgres) | %.2f | %.0f |\n", p.seconds, mbps(size, p.seconds))
+	fmt.Printf("\npipeline / raw copy: %.0f%%   worker peak RSS (VmHWM, max of runs): %.1f MiB\n",
+		100*r.seconds/p.seconds, float64(peak)/1024)
+	return nil
+}
+
+func mbps(n int64, s float64) float64 { return float64(n) / 1e6 / s }
+
+func median(s []sample) sample {
+	sort.Slice(s, func(i, j int) bool { return s[i].seconds < s[j].seconds })
+	return s[len(s)/2]
+}
+
+func human(n int64) string {
+	if n >= 1<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}
+
+func post(u, body string) error {
+	resp, err := http.Post(u, "application/json", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("POST %s: %s: %s", u, resp.Status, b)
+	}
+	return nil
+}
+
+func s3Client() *s3.Client {
+	return s3.New(s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(os.Getenv("MEETVAULT_S3_ENDPOINT")), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(os.Getenv("MEETVAULT_S3_ACCESS_KEY"), os.Getenv("MEETVAULT_S3_SECRET_KEY"), ""),
+	})
+}
+
+func ensureBucket(ctx context.Context, c *s3.Client, bucket string) error {
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+	if err != nil && !strings.Contains(err.Error(), "BucketAlreadyOwnedByYou") {
+		return err
+	}
+	return nil
+}
+
+// rawCopy streams the file from the simulator into S3 with the SDK's
+// transfer manager: the floor any archiver on this machine pays.
+func rawCopy(ctx context.Context, sim *zoomsim.Server, downloadURL string, size int64, want string, i int) (sample, error) {
+	acc := sim.Accounts()[0]
+	token, err := s2sToken(sim.URL(), acc.AccountID, acc.ClientID, acc.ClientSecret)
+	if err != nil {
+		return sample{}, err
+	}
+	c := s3Client()
+	bucket := "bench-raw"
+	if err := ensureBucket(ctx, c, bucket); err != nil {
+		return sample{}, err
+	}
+	tm := transfermanager.New(c, func(o *transfermanager.Options) {
+		o.PartSizeBytes = 16 << 20
+		o.Concurrency = 4
+	})
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, downloadURL, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return sample{}, err
+	}
+	defer resp.Body.Close()
+	h := sha256.New()
+	key := fmt.Sprintf("raw-%d", i)
+	if _, err := tm.UploadObject(ctx, &transfermanager.UploadObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), Body: io.TeeReader(resp.Body, h),
+	}); err != nil {
+		return sample{}, err
+	}
+	elapsed := time.Since(start).Seconds()
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		return sample{}, fmt.Errorf("raw copy sha256 %s, want %s", got, want)
+	}
+	_, _ = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	return sample{seconds: elapsed}, nil
+}
+
+func s2sToken(base, account, id, secret string) (string, error) {
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token?grant_type=account_credentials&account_id="+url.QueryEscape(account), nil)
+	req.SetBasicAuth(id, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("token: %v %s", err, resp.Status)
+	}
+	return tok.AccessToken, nil
+}
+
+// pipeline archives the file through meetvault: a fresh worker process, a
+// fresh database and bucket, and `starter import --wait`.
+func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int) (sample, error) {
+	name := fmt.Sprintf("bench_%d_%d", time.Now().Unix(), i)
+	base := os.Getenv("MEETVAULT_DATABASE_URL")
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return sample{}, err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return sample{}, err
+	}
+	defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	cfg, _ := pgx.ParseConfig(base)
+	bucket := strings.ReplaceAll(name, "_", "-")
+	if err := ensureBucket(ctx, s3Client(), bucket); err != nil {
+		return sample{}, err
+	}
+	defer emptyBucket(context.Background(), bucket)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return sample{}, err
+	}
+	ingress := l.Addr().String()
+	l.Close()
+	env := append(os.Environ(),
+		fmt.Sprintf("MEETVAULT_DATABASE_URL=postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name),
+		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
+		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_INGRESS_ADDR="+ingress, "MEETVAULT_LOG_LEVEL=warn")
+	worker := exec.Command(bin+"/workers", "-mode", "worker")
+	worker.Env = env
+	worker.Stderr = os.Stderr
+	if err := worker.Start(); err != nil {
+		return sample{}, err
+	}
+	defer func() {
+		_ = worker.Process.Signal(syscall.SIGTERM)
+		_ = worker.Wait()
+	}()
+	starter := func(args ...string) ([]byte, error) {
+		cmd := exec.Command(bin+"/starter", args...)
+		cmd.Env = env
+		cmd.Stderr = os.Stderr
+		return cmd.Output()
+	}
+	if _, err := starter("dev", "register-sim-tenant", "--sim", sim.URL(), "--tenant", "bench"); err != nil {
+		return sample{}, err
+	}
+	start := time.Now()
+	out, err := starter("import", "--tenant", "bench", "--from", "2026-10-01", "--to", "2026-10-31", "--wait", "--json")
+	if err != nil {
+		return sample{}, err
+	}
+	elapsed := time.Since(start).Seconds()
+	var res struct {
+		Result struct {
+			FilesArchived int `json:"files_archived"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.Result.FilesArchived != 1 {
+		return sample{}, fmt.Errorf("import did not archive the file: %v %s", err, out)
+	}
+	var got string
+	dbConn, err := pgx.Connect(ctx, strings.Replace(base, "/meetvault?", "/"+name+"?", 1))
+	if err == nil {
+		_ = dbConn.QueryRow(ctx, `SELECT sha256 FROM recording_files`).Scan(&got)
+		dbConn.Close(ctx)
+	}
+	if got != want {
+		return sample{}, fmt.Errorf("archived sha256 %q, want %s", got, want)
+	}
+	return sample{seconds: elapsed, rssKiB: peakRSS(worker.Process.Pid)}, nil
+}
+
+// peakRSS reads VmHWM (peak resident set size, KiB) from /proc.
+func peakRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kib int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kib)
+			return kib
+		}
+	}
+	return -1
+}
+
+func emptyBucket(ctx context.Context, bucket string) {
+	c := s3Client()
+	out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		return
+	}
+	for _, o := range out.Contents {
+		_, _ = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+	}
+	_, _ = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+}

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2153 # ports come from the other lib-*.sh files
+# The project's own processes: the Zoom simulator (127.0.0.1:9090) and the
+# worker, which also serves the webhook ingress (127.0.0.1:8088). Both run from
+# bin/, are rebuilt on every `up` and restarted when their binary changed.
+# Sourced by scripts/stack.sh.
+
+SIM_PORT=9090
+INGRESS_PORT=8088
+ENV_FILE=$DEV/env
+APP_PACKAGES=(./workers ./starter ./zoomsim/cmd/zoomsim)
+
+app_build() {
+	local go
+	go=$(go_bin)
+	mkdir -p "$BIN_DIR"
+	say "building ${APP_PACKAGES[*]} into bin/"
+	(cd "$ROOT" && "$go" build -o "$BIN_DIR/" "${APP_PACKAGES[@]}") ||
+		die "go build failed; the infrastructure is running, fix the build and run up again"
+}
+
+# write_env writes .dev/env: sourceable exports for the worker, starter and tests.
+write_env() {
+	local key_file=$DEV/secret.key tmp
+	mkdir -p "$DEV"
+	if [[ ! -s $key_file ]]; then
+		(umask 077 && head -c 32 /dev/urandom | base64 >"$key_file")
+	fi
+	PG_BIN=${PG_BIN:-$(pg_find_bin)}
+	tmp=$(mktemp "$DEV/.env.XXXXXX")
+	cat >"$tmp" <<-EOF
+		# Written by scripts/stack.sh; source it: . .dev/env
+		export MEETVAULT_TEMPORAL_ADDRESS=$HOST:$TEMPORAL_PORT
+		export MEETVAULT_TEMPORAL_NAMESPACE=$TEMPORAL_NAMESPACE
+		export MEETVAULT_TASK_QUEUE=meetvault
+		export MEETVAULT_DATABASE_URL='postgres://$PG_USER@$HOST:$PG_PORT/$PG_DB?sslmode=disable'
+		export MEETVAULT_S3_ENDPOINT=http://$HOST:$S3_PORT
+		export MEETVAULT_S3_REGION=$S3_REGION
+		export MEETVAULT_S3_BUCKET=$S3_BUCKET
+		export MEETVAULT_S3_ACCESS_KEY=$S3_ACCESS_KEY
+		export MEETVAULT_S3_SECRET_KEY=$S3_SECRET_KEY
+		export MEETVAULT_S3_PATH_STYLE=true
+		export MEETVAULT_ZOOM_API_URL=http://$HOST:$SIM_PORT/v2
+		export MEETVAULT_ZOOM_OAUTH_URL=http://$HOST:$SIM_PORT
+		export MEETVAULT_INGRESS_ADDR=$HOST:$INGRESS_PORT
+		export MEETVAULT_SIM_URL=http://$HOST:$SIM_PORT
+		export MEETVAULT_SECRET_KEY='$(tr -d '\n' <"$key_file")'
+		export MEETVAULT_VERSITYGW='$VERSITYGW_BIN'
+		export MEETVAULT_TEMPORAL_BIN='$TEMPORAL_BIN'
+		export MEETVAULT_PG_BIN='$PG_BIN'
+	EOF
+	mv -f "$tmp" "$ENV_FILE"
+}
+
+sim_healthy()    { http_ok "http://$HOST:$SIM_PORT/_sim/clock"; }
+worker_healthy() { http_ok "http://$HOST:$INGRESS_PORT/healthz"; }
+
+# app_start NAME PORT HEALTHFN ARGS...: start bin/NAME unless the running copy
+# is healthy and was started from the same binary.
+app_start() {
+	local name=$1 port=$2 health=$3 exe=$BIN_DIR/$1 sumf=$RUN_DIR/$1.sum sum
+	shift 3
+	local log=$LOG_DIR/$name.log
+	sum=$(sha256sum "$exe" | cut -d' ' -f1)
+	if pid_alive "$name"; then
+		if [[ $(cat "$sumf" 2>/dev/null) == "$sum" ]]; then
+			say "$name already running"
+			wait_for "$name" 60 "$name" "$log" "$health"
+			return 0
+		fi
+		say "$name binary changed; restarting"
+		stop_pid "$name" 20
+	fi
+	ensure_port_free "$port" "$name"
+	say "starting $name"
+	(
+		set -a
+		# shellcheck source=/dev/null
+		. "$ENV_FILE"
+		set +a
+		spawn "$name" "$log" "$exe" "$@"
+	)
+	echo "$sum" >"$sumf"
+	wait_for "$name" 60 "$name" "$log" "$health"
+}
+
+app_up() {
+	app_build
+	write_env
+	mkdir -p "$LOG_DIR" "$RUN_DIR"
+	app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
+	app_start workers "$INGRESS_PORT" worker_healthy
+}
+
+app_down() {
+	stop_pid workers 30
+	stop_pid zoomsim 10
+}
