@@ -37,8 +37,8 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 	// verified object behind: record it instead of downloading again.
 	if info, ok, err := a.Archive.Head(ctx, objKey); err != nil {
 		return ArchiveFileResult{}, fmt.Errorf("%s: %w", what, err)
-	} else if ok && info.Metadata["sha256"] != "" && (!in.File.HasSize || info.Size == in.File.Size) {
-		res := archive.Result{Key: objKey, Size: info.Size, SHA256: info.Metadata["sha256"],
+	} else if ok && info.Metadata[archive.MetaSHA256] != "" && (!in.File.HasSize || info.Size == in.File.Size) {
+		res := archive.Result{Key: objKey, Size: info.Size, SHA256: info.Metadata[archive.MetaSHA256],
 			ChecksumSHA256: info.ChecksumSHA256, ETag: info.ETag, VersionID: info.VersionID}
 		return a.recordArchived(ctx, in, res)
 	}
@@ -49,31 +49,11 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 			cp = archive.Checkpoint{}
 		}
 	}
-	c, err := a.zoomClient(ctx, in.TenantID)
+	src, closeSrc, err := a.openSource(ctx, in, cp)
 	if err != nil {
 		return ArchiveFileResult{}, classify(err, what)
 	}
-	token, err := c.AccessToken(ctx)
-	if err != nil {
-		return ArchiveFileResult{}, classify(err, what)
-	}
-	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, cp.Offset)
-	if err != nil {
-		return ArchiveFileResult{}, classify(err, what)
-	}
-	defer dl.Body.Close()
-	var src io.Reader = dl.Body
-	if cp.Offset > 0 && dl.Offset != cp.Offset {
-		// The server ignored our Range request: skip what is already archived.
-		if _, err := io.CopyN(io.Discard, src, cp.Offset); err != nil {
-			return ArchiveFileResult{}, classify(fmt.Errorf("skipping %d archived bytes: %w", cp.Offset, err), what)
-		}
-	}
-	if cp.Offset == 0 {
-		if src, err = refuseHTML(src); err != nil {
-			return ArchiveFileResult{}, classify(err, what)
-		}
-	}
+	defer closeSrc()
 	expected := int64(-1)
 	if in.File.HasSize {
 		expected = in.File.Size
@@ -87,12 +67,48 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 		Key:          objKey,
 		ContentType:  contentType(in.File),
 		ExpectedSize: expected,
-		Metadata:     map[string]string{"zoom-file-id": in.File.FileID, "tenant": in.TenantID},
+		Metadata:     map[string]string{archive.MetaZoomFileID: in.File.FileID, archive.MetaTenant: in.TenantID},
 	}, hb.wrap(src), resume, hb.checkpoint)
 	if err != nil {
 		return ArchiveFileResult{}, classify(err, what)
 	}
 	return a.recordArchived(ctx, in, res)
+}
+
+// openSource opens the file's download at the checkpoint's offset. A
+// checkpoint of a completed upload needs no bytes at all.
+func (a *Activities) openSource(ctx context.Context, in ArchiveFileInput, cp archive.Checkpoint) (io.Reader, func(), error) {
+	if cp.Completed {
+		return strings.NewReader(""), func() {}, nil
+	}
+	c, err := a.zoomClient(ctx, in.TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	token, err := c.AccessToken(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, cp.Offset)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeSrc := func() { dl.Body.Close() }
+	var src io.Reader = dl.Body
+	if cp.Offset > 0 && dl.Offset != cp.Offset {
+		// The server ignored our Range request: skip what is already archived.
+		if _, err := io.CopyN(io.Discard, src, cp.Offset); err != nil {
+			closeSrc()
+			return nil, nil, fmt.Errorf("skipping %d archived bytes: %w", cp.Offset, err)
+		}
+	}
+	if cp.Offset == 0 {
+		if src, err = refuseHTML(src); err != nil {
+			closeSrc()
+			return nil, nil, err
+		}
+	}
+	return src, closeSrc, nil
 }
 
 func (a *Activities) recordArchived(ctx context.Context, in ArchiveFileInput, res archive.Result) (ArchiveFileResult, error) {

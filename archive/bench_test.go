@@ -45,11 +45,19 @@ func benchStore(b *testing.B) *Store {
 	needS3(b)
 	s, err := New(context.Background(), Config{
 		Endpoint: s3Endpoint, AccessKey: testAccessKey, SecretKey: testSecretKey, PathStyle: true,
-		Bucket: fmt.Sprintf("bench%d", bucketSeq.Add(1)), Logger: slog.New(slog.DiscardHandler),
+		Bucket: fmt.Sprintf("bench%d", bucketSeq.Add(1)), Logger: benchLogger(),
 	})
 	require.NoError(b, err)
 	require.NoError(b, s.EnsureBucket(context.Background()))
 	return s
+}
+
+// benchLogger logs the per-upload timings with MEETVAULT_BENCH_LOG=1.
+func benchLogger() *slog.Logger {
+	if os.Getenv("MEETVAULT_BENCH_LOG") == "1" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 func BenchmarkStream(b *testing.B) {

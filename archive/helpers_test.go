@@ -30,8 +30,6 @@ type recorder struct {
 	mu    sync.Mutex
 	ops   map[string]int
 	parts []int // part numbers of UploadPart calls, in order
-	// refuse answers calls of these operations with 400 InvalidRequest.
-	refuse map[string]bool
 }
 
 func newRecorder() *recorder { return &recorder{next: http.DefaultTransport, ops: map[string]int{}} }
@@ -44,17 +42,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		n, _ := strconv.Atoi(req.URL.Query().Get("partNumber"))
 		r.parts = append(r.parts, n)
 	}
-	refuse := r.refuse[op]
 	r.mu.Unlock()
-	if refuse {
-		const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidRequest</Code>` +
-			`<Message>The specified copy source is larger than the maximum allowable size for a copy source: 5368709120</Message></Error>`
-		return &http.Response{
-			StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header:  http.Header{"Content-Type": {"application/xml"}},
-			Body:    io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req,
-		}, nil
-	}
 	return r.next.RoundTrip(req)
 }
 
@@ -77,7 +65,7 @@ func (r *recorder) uploadedParts() []int {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.ops, r.parts, r.refuse = map[string]int{}, nil, nil
+	r.ops, r.parts = map[string]int{}, nil
 }
 
 // classify names the S3 operation of a request (path-style addressing).
@@ -127,11 +115,16 @@ var bucketSeq atomic.Int64
 func newTestStore(t testing.TB, cfg Config) (*Store, *recorder) {
 	t.Helper()
 	needS3(t)
+	return newTestStoreAt(t, s3Endpoint, cfg)
+}
+
+func newTestStoreAt(t testing.TB, endpoint string, cfg Config) (*Store, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	name := strings.ToLower(regexp.MustCompile(`[^a-zA-Z0-9]+`).ReplaceAllString(t.Name(), "-"))
 	cfg.Bucket = fmt.Sprintf("t%d-%.40s", bucketSeq.Add(1), strings.Trim(name, "-"))
 	cfg.Bucket = strings.TrimRight(cfg.Bucket, "-")
-	cfg.Endpoint, cfg.AccessKey, cfg.SecretKey, cfg.PathStyle = s3Endpoint, testAccessKey, testSecretKey, true
+	cfg.Endpoint, cfg.AccessKey, cfg.SecretKey, cfg.PathStyle = endpoint, testAccessKey, testSecretKey, true
 	cfg.HTTPClient = rec
 	if testing.Verbose() {
 		cfg.Logger = slog.Default()

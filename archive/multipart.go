@@ -112,6 +112,9 @@ func (m *multipart) run(ctx context.Context, ps *partSource, set *bufferSet, fir
 		m.s.abortQuiet(ctx, m.obj.Key, m.uploadID, feedErr)
 		return Result{}, feedErr
 	}
+	if ctx.Err() != nil {
+		return Result{}, fmt.Errorf("archive: %s: %w", m.obj.Key, context.Cause(ctx))
+	}
 	select {
 	case err := <-upErrs:
 		return Result{}, err
@@ -248,7 +251,11 @@ func (m *multipart) complete(ctx context.Context, ps *partSource) (Result, error
 	cp.ETag = aws.ToString(out.ETag)
 	cp.VersionID = aws.ToString(out.VersionId)
 	m.progress(cp)
-	return m.s.finalize(ctx, m.obj, cp, m.resumed)
+	start := time.Now()
+	res, err := m.s.finalize(ctx, m.obj, cp, m.resumed)
+	m.s.log.Debug("multipart upload finished", "key", m.obj.Key, "bytes", cp.Offset, "parts", len(cp.Parts),
+		"metadata_step", time.Since(start), "err", err)
+	return res, err
 }
 
 const abortTimeout = 30 * time.Second

@@ -42,12 +42,13 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	stop, err := startVersityGW(bin, dir)
+	endpoint, stop, err := startVersityGW(bin, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL: start versitygw:", err)
 		return 1
 	}
 	defer stop()
+	s3Endpoint = endpoint
 	return m.Run()
 }
 
@@ -66,29 +67,30 @@ func versityBinary() string {
 }
 
 // startVersityGW runs versitygw on a free loopback port with its data
-// under dir and waits until it answers.
-func startVersityGW(bin, dir string) (stop func(), err error) {
+// under dir and waits until it answers; extra are global flags.
+func startVersityGW(bin, dir string, extra ...string) (endpoint string, stop func(), err error) {
 	data, versions := filepath.Join(dir, "data"), filepath.Join(dir, "versions")
 	for _, d := range []string{data, versions} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	logPath := filepath.Join(dir, "versitygw.log")
 	logf, err := os.Create(logPath)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", "--versioning-dir", versions, data)
+	args := append([]string{"--port", addr, "--quiet"}, extra...)
+	cmd := exec.Command(bin, append(args, "posix", "--versioning-dir", versions, data)...)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+testAccessKey, "ROOT_SECRET_KEY="+testSecretKey)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		return nil, err
+		return "", nil, err
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
@@ -97,25 +99,24 @@ func startVersityGW(bin, dir string) (stop func(), err error) {
 		<-exited
 		logf.Close()
 	}
-	endpoint := "http://" + addr
+	endpoint = "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		resp, err := http.Get(endpoint + "/")
 		if err == nil {
 			resp.Body.Close()
-			s3Endpoint = endpoint
-			return stop, nil
+			return endpoint, stop, nil
 		}
 		select {
 		case <-exited:
 			out, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("versitygw exited: %s", out)
+			return "", nil, fmt.Errorf("versitygw exited: %s", out)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			stop()
 			out, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("versitygw did not answer on %s within 15s: %s", addr, out)
+			return "", nil, fmt.Errorf("versitygw did not answer on %s within 15s: %s", addr, out)
 		}
 	}
 }
@@ -127,6 +128,17 @@ func freeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
+}
+
+// startExtraVersityGW starts a second server for one test.
+func startExtraVersityGW(t *testing.T, extra ...string) string {
+	t.Helper()
+	endpoint, stop, err := startVersityGW(versityBinary(), t.TempDir(), extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return endpoint
 }
 
 func needS3(tb testing.TB) {

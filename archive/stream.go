@@ -21,9 +21,10 @@ type Opener func(ctx context.Context, offset int64) (io.ReadCloser, error)
 
 // Stream reads src to EOF into obj.Key; see the package documentation for
 // the protocol. With cp.UploadID set it resumes that upload and src must
-// start at cp.Offset (src is not read when cp.Completed). progress is called
-// after every part that extends the finished prefix, and once more when the
-// multipart upload is completed; store its checkpoint as heartbeat details.
+// start at cp.Offset (src is not read, and may be nil, when cp.Completed).
+// progress is called, one call at a time, whenever the finished prefix of
+// parts grows and once more when the multipart upload is completed; store
+// its checkpoint as heartbeat details.
 //
 // A checkpoint that can no longer be resumed yields an error matching
 // ErrCheckpointStale: drop it and stream again from byte 0 (StreamFrom does
@@ -36,6 +37,9 @@ func (s *Store) Stream(ctx context.Context, obj Object, src io.Reader, cp *Check
 	}
 	if progress == nil {
 		progress = func(Checkpoint) {}
+	}
+	if src == nil && (cp == nil || !cp.Completed) {
+		return Result{}, fmt.Errorf("archive: %s: no source to read", obj.Key)
 	}
 	if cp != nil && cp.UploadID != "" {
 		return s.resume(ctx, obj, src, *cp, progress)

@@ -2,12 +2,21 @@ package config
 
 import (
 	"encoding/base64"
+	"os"
 	"strings"
 	"testing"
 	"time"
 )
 
+// setenv clears every MEETVAULT_ variable (the dev stack's .dev/env may be
+// loaded) and sets kv, restoring the environment when the test ends.
 func setenv(t *testing.T, kv map[string]string) {
+	for _, e := range os.Environ() {
+		if k, _, _ := strings.Cut(e, "="); strings.HasPrefix(k, Prefix+"_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
 	for k, v := range kv {
 		t.Setenv(k, v)
 	}

@@ -29,7 +29,9 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 			}},
 		}},
 	})
-	e.simPOST("/_sim/faults", map[string]any{"download_bytes_per_sec": 12 << 20})
+	// Slow enough that the SDK flushes a heartbeat (every 0.8 × the 20 s
+	// heartbeat timeout) long before the download ends.
+	e.simPOST("/_sim/faults", map[string]any{"download_bytes_per_sec": 3 << 20})
 	e.registerTenant()
 	truth := e.truth()
 	require.Len(t, truth, 1)
@@ -52,7 +54,7 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 			return false
 		}
 		return cp.Offset >= 20<<20
-	}, 60*time.Second, 100*time.Millisecond, "no checkpoint reached 20 MiB")
+	}, 90*time.Second, 200*time.Millisecond, "no checkpoint reached 20 MiB")
 	e.killWorker()
 	killedAt := cp.Offset
 	downloadedBeforeKill := e.bytesDownloaded()
@@ -75,6 +77,7 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 	// Resumed, not restarted: after the crash only the bytes past the last
 	// checkpoint were fetched again.
 	total := e.bytesDownloaded()
+	t.Logf("file %d bytes, checkpoint at kill %d, downloaded before kill %d, downloaded in all %d", size, killedAt, downloadedBeforeKill, total)
 	require.Less(t, total, int64(size)+killedAt,
 		"downloaded %d bytes in all for a %d-byte file killed at checkpoint %d: the retry started over", total, size, killedAt)
 }

@@ -98,7 +98,7 @@ func (w *archiveMeeting) archiveFiles(ctx workflow.Context, archived []string) {
 		TaskQueue:              DownloadTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		ScheduleToStartTimeout: 24 * time.Hour,
 		StartToCloseTimeout:    6 * time.Hour,
-		HeartbeatTimeout:       30 * time.Second,
+		HeartbeatTimeout:       20 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: retry.InitialInterval, BackoffCoefficient: 2, MaximumInterval: 2 * time.Minute,
 			MaximumAttempts: retry.MaximumAttempts, NonRetryableErrorTypes: activities.NonRetryable,
