@@ -49,11 +49,6 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 			cp = archive.Checkpoint{}
 		}
 	}
-	src, closeSrc, err := a.openSource(ctx, in, cp)
-	if err != nil {
-		return ArchiveFileResult{}, classify(err, what)
-	}
-	defer closeSrc()
 	expected := int64(-1)
 	if in.File.HasSize {
 		expected = in.File.Size
@@ -63,52 +58,59 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 	if cp.UploadID != "" {
 		resume = &cp
 	}
-	res, err := a.Archive.Stream(ctx, archive.Object{
+	res, err := a.Archive.StreamFrom(ctx, archive.Object{
 		Key:          objKey,
 		ContentType:  contentType(in.File),
 		ExpectedSize: expected,
 		Metadata:     map[string]string{archive.MetaZoomFileID: in.File.FileID, archive.MetaTenant: in.TenantID},
-	}, hb.wrap(src), resume, hb.checkpoint)
+	}, func(ctx context.Context, offset int64) (io.ReadCloser, error) {
+		rc, err := a.openDownload(ctx, in, offset)
+		if err != nil {
+			return nil, err
+		}
+		return hb.wrap(rc), nil
+	}, resume, hb.checkpoint)
 	if err != nil {
 		return ArchiveFileResult{}, classify(err, what)
 	}
 	return a.recordArchived(ctx, in, res)
 }
 
-// openSource opens the file's download at the checkpoint's offset. A
-// checkpoint of a completed upload needs no bytes at all.
-func (a *Activities) openSource(ctx context.Context, in ArchiveFileInput, cp archive.Checkpoint) (io.Reader, func(), error) {
-	if cp.Completed {
-		return strings.NewReader(""), func() {}, nil
-	}
+// openDownload opens the file's download at offset (a Range request; bytes
+// are skipped when the server ignores it). From byte 0 it refuses HTML error
+// pages that came with a misleading content type.
+func (a *Activities) openDownload(ctx context.Context, in ArchiveFileInput, offset int64) (io.ReadCloser, error) {
 	c, err := a.zoomClient(ctx, in.TenantID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	token, err := c.AccessToken(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, cp.Offset)
+	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, offset)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	closeSrc := func() { dl.Body.Close() }
 	var src io.Reader = dl.Body
-	if cp.Offset > 0 && dl.Offset != cp.Offset {
-		// The server ignored our Range request: skip what is already archived.
-		if _, err := io.CopyN(io.Discard, src, cp.Offset); err != nil {
-			closeSrc()
-			return nil, nil, fmt.Errorf("skipping %d archived bytes: %w", cp.Offset, err)
+	if offset > 0 && dl.Offset != offset {
+		if _, err := io.CopyN(io.Discard, src, offset); err != nil {
+			dl.Body.Close()
+			return nil, fmt.Errorf("skipping %d archived bytes: %w", offset, err)
 		}
 	}
-	if cp.Offset == 0 {
+	if offset == 0 {
 		if src, err = refuseHTML(src); err != nil {
-			closeSrc()
-			return nil, nil, err
+			dl.Body.Close()
+			return nil, err
 		}
 	}
-	return src, closeSrc, nil
+	return readCloser{Reader: src, Closer: dl.Body}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 func (a *Activities) recordArchived(ctx context.Context, in ArchiveFileInput, res archive.Result) (ArchiveFileResult, error) {
@@ -230,12 +232,14 @@ func (h *heartbeater) checkpoint(cp archive.Checkpoint) {
 	activity.RecordHeartbeat(h.ctx, cp)
 }
 
-func (h *heartbeater) wrap(r io.Reader) io.Reader { return &heartbeatReader{r: r, h: h} }
+func (h *heartbeater) wrap(r io.ReadCloser) io.ReadCloser { return &heartbeatReader{r: r, h: h} }
 
 type heartbeatReader struct {
-	r io.Reader
+	r io.ReadCloser
 	h *heartbeater
 }
+
+func (hr *heartbeatReader) Close() error { return hr.r.Close() }
 
 func (hr *heartbeatReader) Read(p []byte) (int, error) {
 	n, err := hr.r.Read(p)

@@ -101,9 +101,13 @@ func BenchmarkRawCopy(b *testing.B) {
 				BaseEndpoint: aws.String(s3Endpoint), Region: "us-east-1", UsePathStyle: true,
 				Credentials: credentials.NewStaticCredentialsProvider(testAccessKey, testSecretKey, ""),
 			}, v.opts)
+			free := make(chan []byte, defaultPartsInFlight+1)
+			for range defaultPartsInFlight + 1 {
+				free <- make([]byte, defaultPartSize)
+			}
 			b.SetBytes(size)
 			for i := range b.N {
-				rawCopy(b, client, s.Bucket(), fmt.Sprintf("bench/raw-%s-%d", v.name, i), p.reader(0, size), v.put)
+				rawCopy(b, client, s.Bucket(), fmt.Sprintf("bench/raw-%s-%d", v.name, i), p.reader(0, size), free, v.put)
 			}
 			b.StopTimer()
 			b.ReportMetric(peakRSSMiB(), "peak-RSS-MiB")
@@ -111,16 +115,12 @@ func BenchmarkRawCopy(b *testing.B) {
 	}
 }
 
-// rawCopy uploads src with defaultPartSize parts, defaultPartsInFlight at
-// a time, reading the next part while others upload.
-func rawCopy(b *testing.B, c *s3.Client, bucket, key string, src io.Reader, opts []func(*s3.Options)) {
+// rawCopy uploads src in parts of the free buffers' size, defaultPartsInFlight
+// at a time, reading the next part while others upload.
+func rawCopy(b *testing.B, c *s3.Client, bucket, key string, src io.Reader, free chan []byte, opts []func(*s3.Options)) {
 	ctx := context.Background()
 	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	require.NoError(b, err)
-	free := make(chan []byte, defaultPartsInFlight+1)
-	for range defaultPartsInFlight + 1 {
-		free <- make([]byte, defaultPartSize)
-	}
 	sem := make(chan struct{}, defaultPartsInFlight)
 	var (
 		wg    sync.WaitGroup
@@ -132,6 +132,7 @@ func rawCopy(b *testing.B, c *s3.Client, bucket, key string, src io.Reader, opts
 		buf := <-free
 		n, err := io.ReadFull(src, buf)
 		if n == 0 {
+			free <- buf
 			break
 		}
 		sem <- struct{}{}

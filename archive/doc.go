@@ -78,13 +78,14 @@
 // BenchmarkStream vs BenchmarkRawCopy (same bytes, part size and pipeline,
 // versitygw on the same VM, shared with other jobs, so noisy):
 //
-//	512 MiB: Stream 71–97 MB/s; SDK-default copy 82–116 MB/s; unsigned copy without checksums 184–227 MB/s
-//	2 GiB:   Stream 63–67 MB/s; SDK-default copy 93 MB/s;     unsigned copy without checksums 202 MB/s
+//	512 MiB, 5 paired runs: Stream 71–117 MB/s, SDK-default copy 82–123 MB/s, unsigned copy without checksums 184–276 MB/s
+//	2 GiB:                  Stream 63–67 MB/s,  SDK-default copy 93 MB/s,     unsigned copy without checksums 202 MB/s
 //
-// Paired runs put Stream at 67–119% of the SDK-default copy (81% median) and
-// 30–45% of the checksum-free floor; the gap is the SHA-256 work the
-// contract requires, and it shrinks on CPUs with SHA extensions. Peak RSS of the benchmark process: 71 MiB
-// (512 MiB file) and 76 MiB (2 GiB file).
+// Per pair Stream reached 70–119% of the SDK-default copy at 512 MiB (87%
+// median), about 70% at 2 GiB, and 30–45% of the checksum-free floor. The
+// gap is the SHA-256 work the contract requires; it shrinks on CPUs with SHA
+// extensions. Peak RSS of the benchmark process: 71 MiB (512 MiB file) and
+// 76 MiB (2 GiB file).
 //
 // # Resuming
 //

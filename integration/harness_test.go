@@ -129,6 +129,7 @@ func newEnv(t *testing.T) *env {
 		"MEETVAULT_INGRESS_ADDR="+ingress,
 		"MEETVAULT_S3_PART_SIZE_MIB=5",
 		"MEETVAULT_LOG_LEVEL=warn",
+		"GOMEMLIMIT=100MiB",
 	)
 	e.store, err = store.Open(ctx, e.dbURL, secretKey(t))
 	require.NoError(t, err)

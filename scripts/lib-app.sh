@@ -89,7 +89,9 @@ app_up() {
 	write_env
 	mkdir -p "$LOG_DIR" "$RUN_DIR"
 	app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
-	app_start workers "$INGRESS_PORT" worker_healthy
+	# The archive path needs about 48 MiB of part buffers; a soft memory limit
+	# keeps the worker's resident set well under 128 MiB.
+	GOMEMLIMIT=${MEETVAULT_WORKER_GOMEMLIMIT:-100MiB} app_start workers "$INGRESS_PORT" worker_healthy
 }
 
 app_down() {

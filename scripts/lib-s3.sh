@@ -35,6 +35,7 @@ s3_up() {
 		say "starting s3 (versitygw) on $HOST:$S3_PORT"
 		ROOT_ACCESS_KEY=$S3_ACCESS_KEY ROOT_SECRET_KEY=$S3_SECRET_KEY \
 			spawn s3 "$S3_LOG" "$VERSITYGW_BIN" --port "$HOST:$S3_PORT" --region "$S3_REGION" --quiet \
+			--copy-object-threshold 1099511627776 \
 			posix --versioning-dir "$DEV/s3-versions" "$DEV/s3"
 	fi
 	wait_for s3 30 s3 "$S3_LOG" s3_healthy

@@ -28,6 +28,17 @@ var (
 	AttrStatus      = temporal.NewSearchAttributeKeyKeyword("MeetvaultStatus")
 )
 
+// SignalRecordingCompleted carries a recording.completed webhook's files to
+// the conversation's ArchiveMeeting (signal-with-start).
+const SignalRecordingCompleted = "recording_completed"
+
+// RecordingCompletedSignal is the payload of SignalRecordingCompleted. It
+// never carries the event's download_token (a secret): the ingress seals that
+// in Postgres, where ArchiveFile finds it.
+type RecordingCompletedSignal struct {
+	Meeting activities.Meeting `json:"meeting"`
+}
+
 // Query names.
 const (
 	QueryProgress = "progress" // ImportWindow: ImportProgress

@@ -11,18 +11,25 @@ import (
 )
 
 // ArchiveMeeting archives every completed file of one conversation into S3 and
-// Postgres. Files already archived are skipped by ArchiveFile itself, so a
-// duplicate webhook or a re-import of the same conversation archives nothing
-// twice. Files still processing at Zoom are counted and left for the
+// Postgres. Webhooks (signal-with-start of SignalRecordingCompleted) and every
+// import of the same conversation land on this workflow's ID: files already
+// archived are never fetched again, and a recording.completed that brings a
+// new rendition while the workflow runs adds that file to the same archive.
+// Files still processing at Zoom are counted and left for their own
 // recording.completed webhook or the next import.
 func ArchiveMeeting(ctx workflow.Context, in ArchiveMeetingInput) (ArchiveMeetingResult, error) {
-	w := &archiveMeeting{in: in, result: ArchiveMeetingResult{Status: StatusArchiving}}
+	w := &archiveMeeting{in: in, result: ArchiveMeetingResult{Status: StatusArchiving},
+		settled: map[string]bool{}, processing: map[string]bool{}}
 	return w.run(ctx)
 }
 
 type archiveMeeting struct {
 	in     ArchiveMeetingInput
 	result ArchiveMeetingResult
+	// settled holds files archived, found archived, or failed in this run.
+	settled map[string]bool
+	// processing holds files Zoom still renders.
+	processing map[string]bool
 }
 
 var a *activities.Activities
@@ -39,26 +46,85 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
-	if len(w.in.Meeting.Files) == 0 {
+	signals := workflow.GetSignalChannel(ctx, SignalRecordingCompleted)
+	meeting := w.in.Meeting
+	if next, ok := drainRecordingCompleted(signals); ok && len(meeting.Files) == 0 {
+		meeting = next // signal-with-start: the event carries the files
+	} else if ok {
+		meeting.Files = append(meeting.Files, next.Files...)
+	}
+	if len(meeting.Files) == 0 {
 		var fetched activities.FetchMeetingResult
 		if err := workflow.ExecuteActivity(actx, a.FetchMeeting, activities.FetchMeetingInput{
-			TenantID: w.in.TenantID, MeetingUUID: w.in.Meeting.UUID,
+			TenantID: w.in.TenantID, MeetingUUID: meeting.UUID,
 		}).Get(ctx, &fetched); err != nil {
 			w.setStatus(ctx, StatusFailed)
 			return w.result, err
 		}
-		w.in.Meeting = fetched.Meeting
+		meeting = fetched.Meeting
+	}
+	finished := false
+	for {
+		if err := w.archiveBatch(ctx, actx, meeting); err != nil {
+			w.setStatus(ctx, StatusFailed)
+			return w.result, err
+		}
+		if next, ok := drainRecordingCompleted(signals); ok {
+			meeting = next
+			continue
+		}
+		if finished {
+			break
+		}
+		if err := w.finish(ctx, actx); err != nil {
+			return w.result, err
+		}
+		finished = true
+		// A rendition announced while finishing is archived before closing.
+		next, ok := drainRecordingCompleted(signals)
+		if !ok {
+			break
+		}
+		meeting, finished = next, false
+	}
+	return w.result, nil
+}
+
+// drainRecordingCompleted merges every pending recording.completed signal
+// into one meeting (the latest metadata, the union of files).
+func drainRecordingCompleted(ch workflow.ReceiveChannel) (activities.Meeting, bool) {
+	var merged activities.Meeting
+	got := false
+	var sig RecordingCompletedSignal
+	for ch.ReceiveAsync(&sig) {
+		files := append(merged.Files, sig.Meeting.Files...)
+		merged = sig.Meeting
+		merged.Files = files
+		got = true
+		sig = RecordingCompletedSignal{}
+	}
+	return merged, got
+}
+
+// archiveBatch records the conversation's metadata and archives the files of
+// meeting that this run has not settled yet.
+func (w *archiveMeeting) archiveBatch(ctx, actx workflow.Context, m activities.Meeting) error {
+	if w.in.Meeting.UUID == "" {
+		w.in.Meeting.UUID = m.UUID
 	}
 	var saved activities.SaveConversationResult
 	if err := workflow.ExecuteActivity(actx, a.SaveConversation, activities.SaveConversationInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: w.in.Meeting,
+		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m,
 	}).Get(ctx, &saved); err != nil {
-		w.setStatus(ctx, StatusFailed)
-		return w.result, err
+		return err
 	}
+	w.archiveFiles(ctx, m, saved.ArchivedFileIDs)
+	return nil
+}
 
-	w.archiveFiles(ctx, saved.ArchivedFileIDs)
-
+// finish stores the outcome and sets the status search attribute.
+func (w *archiveMeeting) finish(ctx, actx workflow.Context) error {
+	w.result.FilesProcessing = len(w.processing)
 	mediaError := ""
 	if len(w.result.Failures) > 0 {
 		mediaError = w.result.Failures[0].Reason + ": " + w.result.Failures[0].Message
@@ -67,7 +133,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 		TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
 		FilesProcessing: w.result.FilesProcessing, FilesFailed: w.result.FilesFailed, MediaError: mediaError,
 	}).Get(ctx, nil); err != nil {
-		return w.result, err
+		return err
 	}
 	switch {
 	case w.result.FilesFailed > 0:
@@ -77,12 +143,12 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 	default:
 		w.setStatus(ctx, StatusArchived)
 	}
-	return w.result, nil
+	return nil
 }
 
 // archiveFiles runs one ArchiveFile per completed file not yet archived, all
 // at once; the download task queue's worker bounds how many actually transfer.
-func (w *archiveMeeting) archiveFiles(ctx workflow.Context, archived []string) {
+func (w *archiveMeeting) archiveFiles(ctx workflow.Context, m activities.Meeting, archived []string) {
 	done := make(map[string]bool, len(archived))
 	for _, id := range archived {
 		done[id] = true
@@ -109,18 +175,25 @@ func (w *archiveMeeting) archiveFiles(ctx workflow.Context, archived []string) {
 		future workflow.Future
 	}
 	var running []pending
-	for _, f := range w.in.Meeting.Files {
+	for _, f := range m.Files {
+		if w.settled[f.FileID] {
+			continue
+		}
 		if done[f.FileID] {
+			w.settled[f.FileID] = true
+			delete(w.processing, f.FileID)
 			w.result.FilesAlreadyArchived++
 			continue
 		}
 		if f.Processing() {
-			w.result.FilesProcessing++
+			w.processing[f.FileID] = true
 			continue
 		}
+		w.settled[f.FileID] = true
+		delete(w.processing, f.FileID)
 		fut := workflow.ExecuteActivity(dctx, a.ArchiveFile, activities.ArchiveFileInput{
-			TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
-			MeetingStart: w.in.Meeting.StartTime, File: f,
+			TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: m.UUID,
+			MeetingStart: m.StartTime, File: f,
 		})
 		running = append(running, pending{file: f, future: fut})
 	}

@@ -233,7 +233,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 		fmt.Sprintf("MEETVAULT_DATABASE_URL=postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name),
 		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
 		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
-		"MEETVAULT_INGRESS_ADDR="+ingress, "MEETVAULT_LOG_LEVEL=warn")
+		"MEETVAULT_INGRESS_ADDR="+ingress, "MEETVAULT_LOG_LEVEL=warn", "GOMEMLIMIT=100MiB")
 	worker := exec.Command(bin+"/workers", "-mode", "worker")
 	worker.Env = env
 	worker.Stderr = os.Stderr
