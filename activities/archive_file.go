@@ -17,6 +17,7 @@ import (
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/zoom"
 )
 
 // ArchiveFile streams one Zoom recording file into S3 and records it in
@@ -84,11 +85,7 @@ func (a *Activities) openDownload(ctx context.Context, in ArchiveFileInput, offs
 	if err != nil {
 		return nil, err
 	}
-	token, err := c.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, offset)
+	dl, err := a.download(ctx, c, in, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +103,37 @@ func (a *Activities) openDownload(ctx context.Context, in ArchiveFileInput, offs
 		}
 	}
 	return readCloser{Reader: src, Closer: dl.Body}, nil
+}
+
+// download opens the file with the best token at hand: the recording.completed
+// event's download_token while it is valid, else the tenant's OAuth token;
+// when Zoom refuses that, a download_access_token minted for the meeting.
+func (a *Activities) download(ctx context.Context, c *zoom.Client, in ArchiveFileInput, offset int64) (*zoom.Download, error) {
+	if tok, err := a.Store.DownloadToken(ctx, in.TenantID, in.ConversationUUID, time.Now()); err == nil {
+		dl, err := c.OpenDownload(ctx, in.File.DownloadURL, tok, offset)
+		if err == nil || !refused(err) {
+			return dl, err
+		}
+	}
+	token, err := c.AccessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dl, err := c.OpenDownload(ctx, in.File.DownloadURL, token, offset)
+	if err == nil || !refused(err) {
+		return dl, err
+	}
+	m, _, merr := c.Recordings.GetMeeting(ctx, in.ConversationUUID, &zoom.GetMeetingRecordingsOptions{IncludeDownloadAccessToken: true, TTL: 3600})
+	if merr != nil || m.DownloadAccessToken == "" {
+		return nil, err
+	}
+	return c.OpenDownload(ctx, in.File.DownloadURL, m.DownloadAccessToken, offset)
+}
+
+// refused reports a download Zoom answered with an HTML page or a 401.
+func refused(err error) bool {
+	var h *zoom.HTMLResponseError
+	return errors.As(err, &h) || zoom.IsUnauthorized(err)
 }
 
 type readCloser struct {

@@ -62,7 +62,7 @@ func (a *Activities) ListRecordings(ctx context.Context, in ListRecordingsInput)
 	}
 	res := ListRecordingsResult{Meetings: make([]Meeting, 0, len(list.Meetings)), NextPageToken: list.NextPageToken}
 	for _, m := range list.Meetings {
-		res.Meetings = append(res.Meetings, meetingFromZoom(m))
+		res.Meetings = append(res.Meetings, MeetingFromZoom(m))
 	}
 	return res, nil
 }
@@ -77,10 +77,12 @@ func (a *Activities) FetchMeeting(ctx context.Context, in FetchMeetingInput) (Fe
 	if err != nil {
 		return FetchMeetingResult{}, classify(err, fmt.Sprintf("tenant %s: recordings of meeting %s", in.TenantID, in.MeetingUUID))
 	}
-	return FetchMeetingResult{Meeting: meetingFromZoom(*m)}, nil
+	return FetchMeetingResult{Meeting: MeetingFromZoom(*m)}, nil
 }
 
-func meetingFromZoom(m zoom.Meeting) Meeting {
+// MeetingFromZoom keeps what workflow history needs of a Zoom meeting (never
+// its download_access_token).
+func MeetingFromZoom(m zoom.Meeting) Meeting {
 	out := Meeting{
 		UUID: m.UUID, ID: m.ID, HostID: m.HostID, HostEmail: m.HostEmail, Topic: m.Topic,
 		Type: int(m.Type), StartTime: m.StartTime.UTC(), Duration: m.Duration, Timezone: m.Timezone,

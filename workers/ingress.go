@@ -13,17 +13,31 @@ import (
 // ingress is the HTTP side of the process: health and readiness now, Zoom and
 // bot-provider webhooks (turned into Temporal signals) as they are added.
 type ingress struct {
-	deps *deps
-	addr string
-	log  *slog.Logger
+	deps    *deps
+	addr    string
+	log     *slog.Logger
+	zoom    *zoomWebhooks
+	metrics *ingressMetrics
 }
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
-	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log}
+	m := newIngressMetrics()
+	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log, metrics: m,
+		zoom: &zoomWebhooks{
+			tenants:   newTenantCache(d.store.WebhookTenants, log),
+			sink:      &temporalSink{temporal: d.temporal, store: d.store, taskQueue: cfg.Temporal.TaskQueue},
+			appSecret: cfg.Worker.ZoomWebhookSecret,
+			now:       time.Now,
+			log:       log,
+			metrics:   m,
+		}}
 }
 
 func (in *ingress) routes() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /webhooks/zoom/{tenant}", in.zoom.tenantRoute)
+	mux.HandleFunc("POST /webhooks/zoom", in.zoom.sharedRoute)
+	mux.Handle("GET /metrics", in.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -80,12 +80,12 @@ func (s *Server) adminAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.stats.snapshot())
+	writeJSON(w, http.StatusOK, s.Stats())
 }
 
 func (s *Server) adminStatsReset(w http.ResponseWriter, r *http.Request) {
 	s.stats.reset()
-	writeJSON(w, http.StatusOK, s.stats.snapshot())
+	writeJSON(w, http.StatusOK, s.Stats())
 }
 
 // clockRequest is the body of POST /_sim/clock: set an RFC 3339 time, advance
@@ -126,6 +126,7 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 			s.clock.Set(t)
 		}
 		s.clock.Advance(d)
+		s.hooks.kick() // fire due webhook retries, announce finished files
 		s.log.Info("zoomsim clock moved", "now", s.clock.Now())
 	}
 	writeJSON(w, http.StatusOK, clockResponse{Now: s.clock.Now().Format(time.RFC3339Nano)})
@@ -152,6 +153,10 @@ func (s *Server) adminFaults(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		var p FaultsPatch
 		if !decodeBody(w, r, &p) {
+			return
+		}
+		if err := validateFaultsPatch(p); err != nil {
+			writeAdminError(w, http.StatusBadRequest, err)
 			return
 		}
 		f := s.faults.apply(p)

@@ -44,6 +44,14 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 	if sa.Plan != "business" && sa.Plan != "pro" {
 		return nil, fmt.Errorf("plan %q: want business or pro", sa.Plan)
 	}
+	if sa.WebhookURL != "" {
+		if err := checkWebhookURL(sa.WebhookURL); err != nil {
+			return nil, fmt.Errorf("webhook_url: %w", err)
+		}
+	}
+	if err := sa.RateLimits.validate(); err != nil {
+		return nil, fmt.Errorf("rate_limits: %w", err)
+	}
 	if w.accountByID[sa.AccountID] != nil {
 		return nil, fmt.Errorf("duplicate account_id %q", sa.AccountID)
 	}
@@ -52,7 +60,7 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 	}
 	a := &account{
 		ID: sa.AccountID, ClientID: sa.ClientID, ClientSecret: sa.ClientSecret,
-		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan,
+		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan, rateLimits: sa.RateLimits,
 		userByID: map[string]*user{}, userByEmail: map[string]*user{},
 		meetingByUUID: map[string]*meeting{}, meetingsByID: map[int64][]*meeting{},
 		meetingsByHost: map[string][]*meeting{},

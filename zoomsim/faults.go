@@ -27,6 +27,20 @@ type Faults struct {
 	// longer than a month to the month before "to" (as Zoom has been seen to do)
 	// instead of rejecting it with 400 (the default).
 	ClampLongWindows bool `json:"clamp_long_windows"`
+	// RateLimitHeaders chooses the rate-limit headers sent: "all" (default),
+	// "none", or "some" (no Retry-After and no X-RateLimit-Type), as some real
+	// responses lack them.
+	RateLimitHeaders string `json:"ratelimit_headers"`
+	// WebhookDuplicates sends every webhook event this many extra times.
+	WebhookDuplicates int `json:"webhook_duplicates"`
+	// WebhookOutOfOrder sends "all" events newest meeting first and shuffles
+	// each recording.completed's recording_files.
+	WebhookOutOfOrder bool `json:"webhook_out_of_order"`
+	// WebhookDelay delays each event's first attempt (simulator clock).
+	WebhookDelay FaultDuration `json:"webhook_delay"`
+	// WebhookDropFirst fails the first N attempts of every delivery without
+	// sending them (network loss), so the retries take over.
+	WebhookDropFirst int `json:"webhook_drop_first"`
 }
 
 // FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
@@ -40,12 +54,18 @@ type FaultsPatch struct {
 	DownloadBytesPerSec *int64           `json:"download_bytes_per_sec,omitempty"`
 	FailFirstDownloads  map[string]int   `json:"fail_first_downloads,omitempty"`
 	ClampLongWindows    *bool            `json:"clamp_long_windows,omitempty"`
+	RateLimitHeaders    *string          `json:"ratelimit_headers,omitempty"`
+	WebhookDuplicates   *int             `json:"webhook_duplicates,omitempty"`
+	WebhookOutOfOrder   *bool            `json:"webhook_out_of_order,omitempty"`
+	WebhookDelay        *FaultDuration   `json:"webhook_delay,omitempty"`
+	WebhookDropFirst    *int             `json:"webhook_drop_first,omitempty"`
 }
 
 func defaultFaults() Faults {
 	return Faults{
 		HTMLErrorFiles: []string{}, TruncateFiles: map[string]int64{},
 		RedirectDownloads: true, FailFirstDownloads: map[string]int{},
+		RateLimitHeaders: rateHeadersAll,
 	}
 }
 
@@ -86,6 +106,10 @@ func (s *faultState) apply(p FaultsPatch) Faults {
 	if p.ClampLongWindows != nil {
 		s.f.ClampLongWindows = *p.ClampLongWindows
 	}
+	if p.RateLimitHeaders != nil && validRateHeaders(*p.RateLimitHeaders) {
+		s.f.RateLimitHeaders = *p.RateLimitHeaders
+	}
+	s.applyWebhookPatch(p)
 	return cloneFaults(s.f)
 }
 

@@ -24,6 +24,7 @@ type account struct {
 	ClientSecret       string
 	WebhookSecretToken string
 	Plan               string
+	rateLimits         *RateLimits // scenario override of the plan's limits
 
 	users       []*user
 	userByID    map[string]*user

@@ -151,3 +151,24 @@ func (s *Server) withPools(st Stats) Stats {
 	}
 	return st
 }
+
+func validRateHeaders(v string) bool {
+	return v == rateHeadersAll || v == rateHeadersNone || v == rateHeadersSome
+}
+
+// validateFaultsPatch rejects settings apply would ignore.
+func validateFaultsPatch(p FaultsPatch) error {
+	if p.RateLimitHeaders != nil && !validRateHeaders(*p.RateLimitHeaders) {
+		return fmt.Errorf("ratelimit_headers %q: want all, none or some", *p.RateLimitHeaders)
+	}
+	return nil
+}
+
+func (s *faultState) rateLimitHeaders() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.f.RateLimitHeaders == "" {
+		return rateHeadersAll
+	}
+	return s.f.RateLimitHeaders
+}

@@ -15,6 +15,11 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/users/{userId}", labelLight, s.getUser)
 	s.rest(mux, "GET /v2/users/{userId}/recordings", labelMedium, s.listUserRecordings)
 	s.rest(mux, "GET /v2/meetings/{meetingId}/recordings", labelLight, s.getMeetingRecordings)
+	// Dashboards, reports and archiving (reconciliation).
+	s.rest(mux, "GET /v2/metrics/meetings", labelResourceIntensive, s.listDashboardMeetings)
+	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)
+	s.rest(mux, "GET /v2/past_meetings/{meetingId}/participants", labelMedium, s.listPastMeetingParticipants)
+	s.rest(mux, "GET /v2/archive_files", labelMedium, s.listArchiveFiles)
 	mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, 404, "Not found")
 	})
@@ -37,6 +42,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /_sim/scenario", s.adminLoadScenario)
 	mux.HandleFunc("GET /_sim/faults", s.adminFaults)
 	mux.HandleFunc("POST /_sim/faults", s.adminFaults)
+	mux.HandleFunc("GET /_sim/ratelimits", s.adminRateLimits)
+	mux.HandleFunc("POST /_sim/ratelimits", s.adminRateLimits)
+	s.webhookRoutes(mux) // GET/POST /_sim/webhooks, POST /_sim/webhooks/send
 	return s.logged(mux)
 }
 
@@ -50,9 +58,9 @@ type call struct {
 
 type restHandler func(w http.ResponseWriter, r *http.Request, c *call)
 
-// rest registers a REST endpoint: it checks the bearer token and counts the
-// call under its route pattern, rate-limit label and account. (Rate limiting
-// will hook in here, between authentication and the handler.)
+// rest registers a REST endpoint: it checks the bearer token, counts the call
+// under its route pattern, rate-limit label and account, and applies the
+// account's rate limits (429) before the handler runs.
 func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-zm-trackingid", "v=2.0;clid=sim;rid=WEB_"+randomToken(16))
@@ -68,6 +76,9 @@ func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) 
 			return
 		}
 		c.acct = acct
+		if !s.admitRequest(w, pattern, label, acct, c.now) {
+			return
+		}
 		h(w, r, c)
 	})
 }

@@ -30,6 +30,12 @@ type ScenarioAccount struct {
 	Plan               string            `json:"plan,omitempty"` // "business" (default) or "pro"
 	Users              []ScenarioUser    `json:"users"`
 	Meetings           []ScenarioMeeting `json:"meetings"`
+	// RateLimits optionally overrides the plan's rate limits, e.g.
+	// {"daily_pool": 50, "per_second": {"Light": 5}}.
+	RateLimits *RateLimits `json:"rate_limits,omitempty"`
+	// WebhookURL optionally subscribes the account to every webhook event the
+	// simulator sends (no URL validation handshake; see POST /_sim/webhooks).
+	WebhookURL string `json:"webhook_url,omitempty"`
 }
 
 // ScenarioUser is a user of an account. The first user is the account owner

@@ -38,6 +38,8 @@ type Server struct {
 	clock   clock
 	faults  *faultState
 	stats   *statsRecorder
+	limits  *rateLimiter
+	hooks   *webhookHub
 	tokens  tokenStore
 	pages   pageTokens
 	digests digests
@@ -66,7 +68,8 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{opts: opts, log: opts.Logger, faults: newFaultState(), stats: newStatsRecorder()}
+	s := &Server{opts: opts, log: opts.Logger, faults: newFaultState(), stats: newStatsRecorder(), limits: newRateLimiter()}
+	s.hooks = newWebhookHub(s)
 	s.signKey = make([]byte, 32)
 	_, _ = rand.Read(s.signKey)
 	if _, err := s.LoadScenario(DefaultScenario(opts.Seed)); err != nil {
@@ -112,6 +115,7 @@ func (s *Server) URL() string {
 // Shutdown stops accepting connections and waits for open requests until ctx
 // ends; then it closes what is left.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.hooks.stop()
 	s.srvMu.Lock()
 	srv := s.httpSrv
 	s.srvMu.Unlock()
@@ -127,6 +131,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close stops the server at once, dropping open downloads.
 func (s *Server) Close() error {
+	s.hooks.stop()
 	s.srvMu.Lock()
 	srv := s.httpSrv
 	s.srvMu.Unlock()
@@ -140,10 +145,16 @@ func (s *Server) Close() error {
 func (s *Server) Now() time.Time { return s.clock.Now() }
 
 // SetClock moves the simulator clock to t.
-func (s *Server) SetClock(t time.Time) time.Time { return s.clock.Set(t) }
+func (s *Server) SetClock(t time.Time) time.Time {
+	defer s.hooks.kick() // due webhook retries and finished files
+	return s.clock.Set(t)
+}
 
 // AdvanceClock moves the simulator clock by d.
-func (s *Server) AdvanceClock(d time.Duration) time.Time { return s.clock.Advance(d) }
+func (s *Server) AdvanceClock(d time.Duration) time.Time {
+	defer s.hooks.kick()
+	return s.clock.Advance(d)
+}
 
 // Faults returns the current fault settings.
 func (s *Server) Faults() Faults { return s.faults.get() }
@@ -151,8 +162,8 @@ func (s *Server) Faults() Faults { return s.faults.get() }
 // UpdateFaults applies a partial update and returns the new settings.
 func (s *Server) UpdateFaults(p FaultsPatch) Faults { return s.faults.apply(p) }
 
-// Stats returns the request counters.
-func (s *Server) Stats() Stats { return s.stats.snapshot() }
+// Stats returns the request counters and each account's daily-pool usage.
+func (s *Server) Stats() Stats { return s.withPools(s.stats.snapshot()) }
 
 // LoadScenario replaces the whole state (accounts, tokens, page tokens) with
 // the scenario, explicit or generated.
@@ -175,7 +186,9 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 	s.state = w
 	s.tokens.reset()
 	s.pages.reset()
+	s.limits.reset()
 	s.mu.Unlock()
+	s.hooks.load(w, s.clock.Now())
 	res := LoadResult{Accounts: []string{}}
 	for _, a := range w.accounts {
 		res.Accounts = append(res.Accounts, a.ID)

@@ -26,6 +26,8 @@ type Stats struct {
 	// Downloads counts responses that started sending file bytes.
 	BytesDownloaded int64 `json:"bytes_downloaded"`
 	Downloads       int64 `json:"downloads"`
+	// Webhooks counts webhook deliveries (see GET /_sim/webhooks).
+	Webhooks WebhookStats `json:"webhooks"`
 }
 
 // AccountStats is the per-account part of Stats.
@@ -35,6 +37,11 @@ type AccountStats struct {
 	RateLimited     RateLimitStats   `json:"rate_limited"`
 	BytesDownloaded int64            `json:"bytes_downloaded"`
 	Downloads       int64            `json:"downloads"`
+	// DailyPool and PhoneDailyPool are the account's Heavy + Resource-intensive
+	// daily pools (main API and Zoom Phone) on the simulator clock; every loaded
+	// account has them.
+	DailyPool      *PoolUsage `json:"daily_pool,omitempty"`
+	PhoneDailyPool *PoolUsage `json:"phone_daily_pool,omitempty"`
 }
 
 // RateLimitStats counts 429s by label and by type ("QPS", "Daily-limit").
@@ -132,7 +139,7 @@ func (r *statsRecorder) snapshot() Stats {
 	out := Stats{
 		Calls: maps.Clone(r.s.Calls), Labels: maps.Clone(r.s.Labels),
 		Accounts: make(map[string]*AccountStats, len(r.s.Accounts)), RateLimited: r.s.RateLimited.clone(),
-		BytesDownloaded: r.s.BytesDownloaded, Downloads: r.s.Downloads,
+		BytesDownloaded: r.s.BytesDownloaded, Downloads: r.s.Downloads, Webhooks: r.s.Webhooks,
 	}
 	for id, a := range r.s.Accounts {
 		out.Accounts[id] = &AccountStats{

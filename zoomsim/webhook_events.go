@@ -1,0 +1,176 @@
+package zoomsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"time"
+)
+
+// Webhook events the simulator sends (the payload shapes follow @zoom/rivet's
+// typings of Zoom's webhook events).
+const (
+	WebhookRecordingCompleted = "recording.completed"
+	WebhookRecordingTrashed   = "recording.trashed"
+	WebhookRecordingDeleted   = "recording.deleted"
+	WebhookMeetingEnded       = "meeting.ended"
+	webhookURLValidation      = "endpoint.url_validation"
+)
+
+// webhookEventNames lists the events a subscription may ask for; it is also
+// the default subscription.
+var webhookEventNames = []string{WebhookRecordingCompleted, WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookMeetingEnded}
+
+// webhookDownloadTokenTTL is how long a recording.completed download_token lets
+// its holder download the meeting's files (simulator clock).
+const webhookDownloadTokenTTL = 24 * time.Hour
+
+// webhookEnvelope is the body of every event notification.
+type webhookEnvelope struct {
+	Event         string `json:"event"`
+	EventTS       int64  `json:"event_ts"` // milliseconds
+	DownloadToken string `json:"download_token,omitempty"`
+	Payload       any    `json:"payload"`
+}
+
+// recordingPayload is the payload of the recording.* events.
+type recordingPayload struct {
+	AccountID  string          `json:"account_id"`
+	Operator   string          `json:"operator,omitempty"`    // trashed and deleted only
+	OperatorID string          `json:"operator_id,omitempty"` // trashed and deleted only
+	Object     recordingObject `json:"object"`
+}
+
+// recordingObject is the meeting as GET /meetings/{id}/recordings renders it,
+// plus the fields only recording.completed carries.
+type recordingObject struct {
+	meetingJSON
+	HostEmail string `json:"host_email,omitempty"`
+	Password  string `json:"password,omitempty"`
+}
+
+// meetingEndedPayload is the payload of meeting.ended; Zoom sends the meeting
+// id as a string in meeting events.
+type meetingEndedPayload struct {
+	AccountID string             `json:"account_id"`
+	Object    meetingEndedObject `json:"object"`
+}
+
+type meetingEndedObject struct {
+	ID        string `json:"id"`
+	UUID      string `json:"uuid"`
+	HostID    string `json:"host_id"`
+	Topic     string `json:"topic"`
+	Type      int    `json:"type"`
+	StartTime string `json:"start_time"`
+	Timezone  string `json:"timezone,omitempty"`
+	Duration  int    `json:"duration"`
+	EndTime   string `json:"end_time"`
+}
+
+// validationEnvelope is the body of the endpoint.url_validation request.
+type validationEnvelope struct {
+	Event   string `json:"event"`
+	Payload struct {
+		PlainToken string `json:"plainToken"`
+	} `json:"payload"`
+	EventTS int64 `json:"event_ts"`
+}
+
+// builtEvent is one event ready to be queued: the exact bytes every attempt
+// (and every duplicate) sends.
+type builtEvent struct {
+	id          string
+	name        string
+	accountID   string
+	meetingUUID string
+	body        []byte
+}
+
+// buildEvent renders event name for meeting m as of now. recording.completed
+// carries the files that are completed at that moment and a download_token for
+// the meeting; shuffle reorders recording_files (the out-of-order fault).
+func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time, shuffle bool) (builtEvent, error) {
+	a := m.acct
+	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli()}
+	switch name {
+	case WebhookRecordingCompleted:
+		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, true), HostEmail: m.Host.Email, Password: meetingPassword(m)}
+		obj.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
+		if shuffle {
+			rand.Shuffle(len(obj.RecordingFiles), func(i, j int) {
+				obj.RecordingFiles[i], obj.RecordingFiles[j] = obj.RecordingFiles[j], obj.RecordingFiles[i]
+			})
+		}
+		env.DownloadToken = s.tokens.issue(grant{
+			kind: tokenWebhook, accountID: a.ID, meetingUUID: m.UUID, expires: now.Add(webhookDownloadTokenTTL),
+		}, now)
+		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
+	case WebhookRecordingTrashed, WebhookRecordingDeleted:
+		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, false)}
+		op := a.users[0]
+		env.Payload = recordingPayload{AccountID: a.ID, Operator: op.Email, OperatorID: op.ID, Object: obj}
+	case WebhookMeetingEnded:
+		env.Payload = meetingEndedPayload{AccountID: a.ID, Object: meetingEndedObject{
+			ID: fmt.Sprint(m.ID), UUID: m.UUID, HostID: m.Host.ID, Topic: m.Topic, Type: m.Type,
+			StartTime: zoomTime(m.StartTime), Timezone: m.Timezone, Duration: m.Duration,
+			EndTime: zoomTime(m.StartTime.Add(time.Duration(m.Duration) * time.Minute)),
+		}}
+	default:
+		return builtEvent{}, fmt.Errorf("unsupported event %q (supported: %v)", name, webhookEventNames)
+	}
+	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: a.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}, nil
+}
+
+// renderWebhookMeeting is renderMeeting, optionally keeping only the files that
+// are completed at now (a recording.completed announces finished renditions).
+func renderWebhookMeeting(m *meeting, base string, now time.Time, completedOnly bool) meetingJSON {
+	out := renderMeeting(m, base, now)
+	if !completedOnly {
+		return out
+	}
+	// renderMeeting keeps the order of m.files and m.participantAudio.
+	files := []recordingFileJSON{}
+	out.TotalSize = 0
+	for i, e := range out.RecordingFiles {
+		if m.files[i].status(now) != statusCompleted {
+			continue
+		}
+		if e.FileSize != nil {
+			out.TotalSize += *e.FileSize
+		}
+		files = append(files, e)
+	}
+	out.RecordingFiles = files
+	out.RecordingCount = len(out.RecordingFiles)
+	var audio []participantAudioJSON
+	for i, e := range out.ParticipantAudioFiles {
+		if m.participantAudio[i].status(now) == statusCompleted {
+			audio = append(audio, e)
+		}
+	}
+	out.ParticipantAudioFiles = audio
+	return out
+}
+
+// meetingPassword is a stable six-digit passcode for the meeting.
+func meetingPassword(m *meeting) string {
+	h := fnv.New32a()
+	h.Write([]byte(m.UUID))
+	return fmt.Sprintf("%06d", h.Sum32()%1000000)
+}
+
+// encodeWebhookBody writes compact JSON without HTML escaping, so the bytes
+// equal what JSON.stringify produces from the parsed body (receivers such as
+// @zoom/rivet verify the signature over the re-serialised payload).
+func encodeWebhookBody(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("zoomsim: encode webhook: " + err.Error()) // only plain structs are encoded
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
