@@ -68,6 +68,7 @@ type env struct {
 	vars      []string
 	worker    *exec.Cmd
 	workerLog *bytes.Buffer
+	ingress   string // host:port of the worker's webhook ingress
 }
 
 func requireStack(t *testing.T) {
@@ -119,14 +120,16 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	require.NoError(t, e.s3.EnsureBucket(ctx))
 
-	ingress := freeAddr(t)
+	e.ingress = freeAddr(t)
 	e.vars = append(os.Environ(),
 		"MEETVAULT_DATABASE_URL="+e.dbURL,
 		"MEETVAULT_S3_BUCKET="+e.bucket,
 		"MEETVAULT_TASK_QUEUE="+e.taskQueue,
 		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
 		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
-		"MEETVAULT_INGRESS_ADDR="+ingress,
+		"MEETVAULT_INGRESS_ADDR="+e.ingress,
+		// The simulator signs webhooks with its own clock, which tests advance.
+		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
 		"MEETVAULT_S3_PART_SIZE_MIB=5",
 		"MEETVAULT_LOG_LEVEL=warn",
 		"GOMEMLIMIT=100MiB",
@@ -161,12 +164,20 @@ func freeAddr(t *testing.T) string {
 
 func (e *env) startWorker() {
 	e.workerLog = &bytes.Buffer{}
-	cmd := exec.Command(bins.worker, "-mode", "worker")
+	cmd := exec.Command(bins.worker, "-mode", "all")
 	cmd.Env = e.vars
 	cmd.Stdout, cmd.Stderr = e.workerLog, e.workerLog
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(e.t, cmd.Start())
 	e.worker = cmd
+	require.Eventually(e.t, func() bool {
+		resp, err := http.Get("http://" + e.ingress + "/healthz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 50*time.Millisecond, "worker ingress did not come up: %s", e.workerLog)
 }
 
 // killWorker kills the worker with SIGKILL, as a crash would.
@@ -278,7 +289,7 @@ func (e *env) truth() []truthFile {
 
 type dbFile struct {
 	ConversationUUID, FileID, ZoomFileID, FileType, SHA256, Key, Checksum string
-	Size                                                                   int64
+	Size                                                                  int64
 }
 
 func (e *env) archivedFiles() []dbFile {

@@ -28,6 +28,7 @@ func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 			sink:      &temporalSink{temporal: d.temporal, store: d.store, taskQueue: cfg.Temporal.TaskQueue},
 			appSecret: cfg.Worker.ZoomWebhookSecret,
 			now:       time.Now,
+			maxSkew:   cfg.Worker.WebhookMaxSkew,
 			log:       log,
 			metrics:   m,
 		}}

@@ -188,6 +188,20 @@ func TestZoomWebhookRefusesBadInputWithoutActing(t *testing.T) {
 	}
 }
 
+func TestZoomWebhookSkewIsConfigurable(t *testing.T) {
+	h, sink := newTestWebhooks()
+	h.maxSkew = 3 * time.Hour
+	if w := serve(h, signed("POST", "/webhooks/zoom/acme", recordingCompleted("ACC-A", "u1"), "secret-a", testNow.Add(2*time.Hour))); w.Code != 200 {
+		t.Fatalf("within the configured skew: status %d", w.Code)
+	}
+	if w := serve(h, signed("POST", "/webhooks/zoom/acme", recordingCompleted("ACC-A", "u1"), "secret-a", testNow.Add(4*time.Hour))); w.Code != 401 {
+		t.Fatalf("beyond the configured skew: status %d", w.Code)
+	}
+	if len(sink.calls) != 1 {
+		t.Fatalf("calls %v", sink.calls)
+	}
+}
+
 func TestZoomWebhookAnswersURLValidation(t *testing.T) {
 	body := []byte(`{"event":"endpoint.url_validation","event_ts":1,"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"}}`)
 	for path, secret := range map[string]string{"/webhooks/zoom/acme": "secret-a", "/webhooks/zoom": "app-secret"} {
