@@ -4,7 +4,11 @@
 # worker's peak RSS. Figures go into BENCHMARKS.md.
 #   BENCH_SIZE  bytes of the recording (default 2 GiB)
 #   BENCH_RUNS  runs of each side, alternating; medians reported (default 3)
+#   BENCH_HOOKS webhook deliveries per measured side (default 2000)
+#   BENCH_ONLY  archive | webhooks | all (default)
 set -euo pipefail
+# Which parts to run: archive, webhooks or all (default).
+ONLY=${BENCH_ONLY:-all}
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
 
@@ -12,5 +16,11 @@ scripts/stack.sh up infra
 # shellcheck disable=SC1091
 source .dev/env
 go build -o bin/ ./workers ./starter
-echo "==> archive: ${BENCH_SIZE:-2147483648} bytes, ${BENCH_RUNS:-3} runs per side"
-go run ./bench/archivebench -bin bin -size "${BENCH_SIZE:-2147483648}" -runs "${BENCH_RUNS:-3}"
+if [[ $ONLY == all || $ONLY == archive ]]; then
+	echo "==> archive: ${BENCH_SIZE:-2147483648} bytes, ${BENCH_RUNS:-3} runs per side"
+	go run ./bench/archivebench -bin bin -size "${BENCH_SIZE:-2147483648}" -runs "${BENCH_RUNS:-3}"
+fi
+if [[ $ONLY == all || $ONLY == webhooks ]]; then
+	echo "==> webhooks: ${BENCH_HOOKS:-2000} deliveries per side, 64 in flight"
+	go run ./bench/webhookbench -bin bin -n "${BENCH_HOOKS:-2000}" -c 64
+fi

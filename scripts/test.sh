@@ -16,3 +16,5 @@ echo "==> go vet"
 go vet ./...
 echo "==> go test"
 go test -count=1 -timeout 25m ./... 2>&1 | tee .dev/logs/test.log
+echo "==> fuzz (brief; make fuzz runs longer)"
+go test -run '^$' -fuzz '^FuzzZoomWebhook$' -fuzztime 10s ./workers
