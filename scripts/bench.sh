@@ -21,6 +21,10 @@ if [[ $ONLY == all || $ONLY == archive ]]; then
 	go run ./bench/archivebench -bin bin -size "${BENCH_SIZE:-2147483648}" -runs "${BENCH_RUNS:-3}"
 fi
 if [[ $ONLY == all || $ONLY == webhooks ]]; then
+	# wrk (Debian's) floods the ingress with forged deliveries.
+	if ! command -v wrk >/dev/null; then
+		apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+	fi
 	echo "==> webhooks: ${BENCH_HOOKS:-2000} deliveries per side, 64 in flight"
 	go run ./bench/webhookbench -bin bin -n "${BENCH_HOOKS:-2000}" -c 64
 fi
