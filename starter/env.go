@@ -45,6 +45,17 @@ func openStore(ctx context.Context, e env, needSecrets bool) (*store.Store, erro
 	return store.Open(ctx, e.Database.URL, key)
 }
 
+// envStore loads the environment and opens the store it names; the caller
+// closes the store.
+func envStore(ctx context.Context, needSecrets bool) (env, *store.Store, error) {
+	e, err := loadEnv()
+	if err != nil {
+		return e, nil, err
+	}
+	st, err := openStore(ctx, e, needSecrets)
+	return e, st, err
+}
+
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {
 	c, err := client.DialContext(ctx, client.Options{
 		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,

@@ -12,11 +12,7 @@ func reportCmd() *cobra.Command {
 		Use:   "report",
 		Short: "Show what a tenant's archive holds and what failed",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := loadEnv()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), e, false)
+			e, st, err := envStore(cmd.Context(), false)
 			if err != nil {
 				return err
 			}

@@ -75,11 +75,7 @@ MEETVAULT_ZOOM_WEBHOOK_SECRET; both are sealed with MEETVAULT_SECRET_KEY in Post
 }
 
 func addTenant(ctx context.Context, t store.Tenant, users string) error {
-	e, err := loadEnv()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, e, true)
+	_, st, err := envStore(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -124,11 +120,7 @@ func tenantListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List tenants",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			e, err := loadEnv()
-			if err != nil {
-				return err
-			}
-			st, err := openStore(cmd.Context(), e, false)
+			_, st, err := envStore(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
