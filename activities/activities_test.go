@@ -60,7 +60,8 @@ func TestClassifyGivesTypedActionableErrors(t *testing.T) {
 		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), ErrTruncatedDownload, true},
 		{fmt.Errorf("list: %w", zoom.ErrPageTokenExpired), ErrPageTokenExpired, false},
 		{&zoom.TokenError{AccountID: "a", StatusCode: 400, Code: "invalid_client"}, ErrUnauthorized, false},
-		{&zoom.RateLimitError{Category: "Heavy", Type: "Daily-limit", Daily: true, RetryAfter: time.Now().Add(time.Hour)}, ErrRateLimited, true},
+		{&zoom.RateLimitError{Category: "Heavy", Type: "QPS", RetryAfter: time.Now().Add(time.Second)}, ErrRateLimited, true},
+		{&zoom.RateLimitError{Category: "Heavy", Type: "Daily-limit", Daily: true, RetryAfter: time.Now().Add(time.Hour)}, ErrDailyLimit, false},
 	}
 	for _, tc := range cases {
 		err := classify(tc.err, "tenant acme: file f")

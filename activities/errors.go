@@ -22,14 +22,20 @@ const (
 	ErrRecordingNotFound = "recording_not_found" // Zoom no longer has the recording
 	ErrUnauthorized      = "zoom_unauthorized"   // the app's credentials were rejected
 	ErrTokenRejected     = "zoom_token_rejected" // an access token was rejected; the next attempt fetches a new one
-	ErrRateLimited       = "zoom_rate_limited"   // 429 from Zoom
+	ErrRateLimited       = "zoom_rate_limited"   // per-second 429 from Zoom: retried after its delay
+	ErrDailyLimit        = "zoom_daily_limit"    // the account's daily pool is used up: the tenant waits for the reset
 	ErrPageTokenExpired  = "page_token_expired"  // next_page_token older than 15 minutes
 	ErrTenantUnknown     = "tenant_unknown"      // no such tenant in Postgres
 	ErrZoomAPI           = "zoom_api_error"      // other Zoom API errors
 )
 
 // NonRetryable lists the error types retrying cannot fix.
-var NonRetryable = []string{ErrHTMLErrorPage, ErrRecordingNotFound, ErrUnauthorized, ErrPageTokenExpired, ErrTenantUnknown}
+var NonRetryable = []string{ErrDailyLimit, ErrHTMLErrorPage, ErrRecordingNotFound, ErrUnauthorized, ErrPageTokenExpired, ErrTenantUnknown}
+
+// DailyLimitDetails ride on an ErrDailyLimit error: when the pool resets.
+type DailyLimitDetails struct {
+	RetryAfter time.Time `json:"retry_after"`
+}
 
 // classify turns an error into a typed Temporal application error.
 func classify(err error, what string) error {
@@ -45,6 +51,12 @@ func classify(err error, what string) error {
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: Zoom sent an HTML page instead of the media (the file was deleted, or the token lacks access): %v", what, err),
 			ErrHTMLErrorPage, err)
+	case errors.As(err, &rl) && rl.Daily:
+		// Retrying before the reset only spends more of Zoom's patience: the
+		// tenant workflow sleeps until RetryAfter and resumes the work.
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: Zoom's daily Heavy/Resource-intensive pool is used up until %s: %v", what, rl.RetryAfter.UTC().Format(time.RFC3339), err),
+			ErrDailyLimit, err, DailyLimitDetails{RetryAfter: rl.RetryAfter.UTC()})
 	case errors.As(err, &rl):
 		delay := time.Until(rl.RetryAfter)
 		if delay <= 0 {

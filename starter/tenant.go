@@ -10,11 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/workflows"
 )
 
 func tenantCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Register and list tenants (Zoom accounts)"}
-	cmd.AddCommand(tenantAddCmd(), tenantListCmd())
+	cmd.AddCommand(tenantAddCmd(), tenantListCmd(), tenantStartCmd(), tenantStatusCmd(),
+		tenantUpdateCmd("pause", "Pause the tenant's imports (queued work waits)", workflows.UpdatePause, workflows.PauseRequest{}),
+		tenantUpdateCmd("resume", "Resume a paused tenant", workflows.UpdateResume, workflows.ResumeRequest{}))
 	return cmd
 }
 

@@ -32,6 +32,7 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	})
 	main.RegisterWorkflow(workflows.ImportWindow)
 	main.RegisterWorkflow(workflows.ArchiveMeeting)
+	main.RegisterWorkflow(workflows.Tenant)
 	main.RegisterActivity(acts)
 
 	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{

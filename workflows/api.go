@@ -92,19 +92,28 @@ type ImportCursor struct {
 
 // ImportProgress is the answer to QueryProgress and the import's result.
 type ImportProgress struct {
-	UsersTotal           int      `json:"users_total"`
-	UsersDone            int      `json:"users_done"`
-	Pages                int      `json:"pages"`
-	Meetings             int      `json:"meetings"`
-	MeetingsDone         int      `json:"meetings_done"`
-	MeetingsFailed       int      `json:"meetings_failed"`
-	FilesArchived        int      `json:"files_archived"`
-	FilesAlreadyArchived int      `json:"files_already_archived"`
-	FilesProcessing      int      `json:"files_processing"`
-	FilesFailed          int      `json:"files_failed"`
-	BytesArchived        int64    `json:"bytes_archived"`
-	Failures             []string `json:"failures,omitempty"`
-	Done                 bool     `json:"done"`
+	UsersTotal           int   `json:"users_total"`
+	UsersDone            int   `json:"users_done"`
+	Pages                int   `json:"pages"`
+	Meetings             int   `json:"meetings"`
+	MeetingsDone         int   `json:"meetings_done"`
+	MeetingsFailed       int   `json:"meetings_failed"`
+	FilesArchived        int   `json:"files_archived"`
+	FilesAlreadyArchived int   `json:"files_already_archived"`
+	FilesProcessing      int   `json:"files_processing"`
+	FilesFailed          int   `json:"files_failed"`
+	BytesArchived        int64 `json:"bytes_archived"`
+	// PoolCalls counts requests to Zoom's daily Heavy + Resource-intensive
+	// pool; ZoomPoolRemaining is Zoom's last X-RateLimit-Remaining (-1: none seen).
+	PoolCalls         int      `json:"pool_calls"`
+	ZoomPoolRemaining int      `json:"zoom_pool_remaining"`
+	Failures          []string `json:"failures,omitempty"`
+	Done              bool     `json:"done"`
+	// Blocked is set when Zoom's daily pool ran out: the import stopped at
+	// Cursor and may resume from it after BlockedUntil.
+	Blocked      bool          `json:"blocked,omitempty"`
+	BlockedUntil time.Time     `json:"blocked_until,omitzero"`
+	Cursor       *ImportCursor `json:"cursor,omitempty"`
 }
 
 // ImportWindowResult is the final progress.

@@ -25,6 +25,8 @@ func ImportWindow(ctx workflow.Context, in ImportWindowInput) (ImportWindowResul
 	w := &importWindow{in: in}
 	if in.Cursor != nil {
 		w.cur = *in.Cursor
+	} else {
+		w.cur.Progress.ZoomPoolRemaining = -1
 	}
 	return w.run(ctx)
 }
@@ -54,7 +56,11 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 	})
 	if w.cur.Users == nil {
 		var users activities.ResolveUsersResult
-		if err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID}).Get(ctx, &users); err != nil {
+		err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID}).Get(ctx, &users)
+		if until, ok := dailyLimit(err); ok {
+			return w.blocked(until), nil
+		}
+		if err != nil {
 			return w.cur.Progress, err
 		}
 		w.cur.Users = users.Users
@@ -76,6 +82,9 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 				// again; archives already done are no-ops.
 				w.cur.PageToken = ""
 				continue
+			}
+			if until, ok := dailyLimit(err); ok {
+				return w.blocked(until), nil
 			}
 			if err != nil {
 				return w.cur.Progress, err
@@ -164,6 +173,29 @@ func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting
 		return ArchiveMeetingResult{Status: StatusArchiving}, nil
 	}
 	return res, err
+}
+
+// blocked ends the run early because Zoom's daily pool is used up; the
+// result carries the cursor to resume from.
+func (w *importWindow) blocked(until time.Time) ImportWindowResult {
+	p := w.cur.Progress
+	cur := w.cur
+	p.Blocked, p.BlockedUntil, p.Cursor = true, until, &cur
+	return p
+}
+
+// dailyLimit reports an activity failure caused by Zoom's daily limit, and
+// when the pool resets.
+func dailyLimit(err error) (time.Time, bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrDailyLimit {
+		return time.Time{}, false
+	}
+	var d activities.DailyLimitDetails
+	if appErr.HasDetails() {
+		_ = appErr.Details(&d)
+	}
+	return d.RetryAfter, true
 }
 
 const maxFailuresKept = 50

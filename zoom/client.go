@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -68,6 +69,12 @@ type Config struct {
 
 	// Logger receives debug logs (token fetches). Default slog.Default().
 	Logger *slog.Logger
+
+	// Limiter, when set, paces API requests under the account's rate
+	// limits: Do waits for the request's label before sending it. Share one
+	// Limiter between every Client of the same account (LimiterRegistry.For).
+	// Nil sends at once.
+	Limiter *Limiter
 }
 
 // Client talks to one Zoom account.
@@ -82,6 +89,11 @@ type Client struct {
 	apiTimeout time.Duration
 	download   *http.Client // no automatic auth; OpenDownload sets it
 	now        func() time.Time
+	limiter    *Limiter
+
+	// Requests handed to the network for endpoints that draw on the daily
+	// pool of the main API and of Zoom Phone.
+	poolCalls, phonePoolCalls atomic.Int64
 
 	common service
 
@@ -144,6 +156,7 @@ func newClient(cfg Config) (*Client, error) {
 		accountID: cfg.AccountID,
 		logger:    cfg.Logger,
 		now:       time.Now,
+		limiter:   cfg.Limiter,
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -177,7 +190,8 @@ func (c *Client) baseHTTP(cfg Config, withTimeout bool) *http.Client {
 func (c *Client) setTokenSource(src oauth2.TokenSource) {
 	c.tokens = newResettableTokenSource(src)
 	base := c.download.Transport
-	c.api = &http.Client{Transport: &oauth2.Transport{Source: c.tokens, Base: base}, Timeout: c.apiTimeout}
+	counted := &poolCountingTransport{base: base, client: c}
+	c.api = &http.Client{Transport: &oauth2.Transport{Source: c.tokens, Base: counted}, Timeout: c.apiTimeout}
 }
 
 // AccessToken returns a valid access token (cached, refreshed when near
@@ -233,8 +247,13 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, query url.
 
 // Do sends an API request and decodes a JSON answer into v (when non-nil).
 // A non-2xx answer becomes *ErrorResponse or *RateLimitError; the returned
-// Response is non-nil whenever Zoom answered.
+// Response is non-nil whenever Zoom answered. With Config.Limiter set, Do
+// first waits for the request's rate-limit label (see Limiter.Wait); it never
+// retries.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	if err := c.limiter.Wait(req.Context(), req.Method, c.apiPath(req.URL)); err != nil {
+		return nil, err
+	}
 	resp, err := c.api.Do(req)
 	if err != nil {
 		var te *TokenError

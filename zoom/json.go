@@ -86,3 +86,69 @@ func formatZoomTime(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
+
+// flexString decodes a string, a number (kept as written), null or "".
+type flexString struct{ V string }
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		f.V = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		return json.Unmarshal(b, &f.V)
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("zoom: %s is neither a string nor a number", string(b))
+	}
+	f.V = n.String()
+	return nil
+}
+
+// clockDuration decodes a meeting duration sent either as "HH:MM:SS" (hours
+// may exceed 24; "MM:SS" also accepted) or as a number of minutes (a JSON
+// number or a numeric string). Raw keeps the value as sent; an unreadable
+// value gives D == 0 rather than failing a whole listing.
+type clockDuration struct {
+	D   time.Duration
+	Raw string
+}
+
+func (c *clockDuration) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		*c = clockDuration{}
+		return nil
+	}
+	c.Raw = strings.TrimSpace(s.V)
+	c.D, _ = parseClockDuration(c.Raw)
+	return nil
+}
+
+func parseClockDuration(s string) (time.Duration, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if !strings.Contains(s, ":") {
+		m, err := strconv.ParseFloat(s, 64)
+		if err != nil || m < 0 {
+			return 0, false
+		}
+		return time.Duration(m * float64(time.Minute)).Round(time.Second), true
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) > 3 {
+		return 0, false
+	}
+	var d time.Duration
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || (i > 0 && n > 59) {
+			return 0, false
+		}
+		d = d*60 + time.Duration(n)
+	}
+	return d * time.Second, true
+}

@@ -59,15 +59,22 @@ type RateLimitError struct {
 	Limit     int    // -1 if absent
 	Remaining int    // -1 if absent
 	// RetryAfter is when to try again: from Retry-After (ISO-8601 date-time
-	// on daily 429s, or seconds), else X-RateLimit-Reset; for a daily 429
-	// without either, the next 00:00 UTC. Zero if unknown (QPS without
-	// headers: back off about a second).
+	// on daily 429s, or seconds), else X-RateLimit-Reset; without either,
+	// the next 00:00 UTC for a daily 429 and one second after the response
+	// (its Date header, else the clock) for a per-second one. Errors built
+	// by hand may leave it zero: RetryDelay then says one second.
 	RetryAfter time.Time
 	// Daily is true when the account's daily pool is exhausted (from
 	// X-RateLimit-Type, or from the message when the header is absent).
 	Daily   bool
 	Message string
+
+	retryDefaulted bool // RetryAfter is the one-second QPS default
 }
+
+// defaultQPSBackoff is how long to wait after a per-second 429 that names no
+// reset time: Zoom's per-second windows are one second long.
+const defaultQPSBackoff = time.Second
 
 func newRateLimitError(r *http.Response, message string, now time.Time) *RateLimitError {
 	rl := parseRateLimit(r.Header)
@@ -94,6 +101,9 @@ func newRateLimitError(r *http.Response, message string, now time.Time) *RateLim
 		e.RetryAfter = t
 	} else if e.Daily {
 		e.RetryAfter = NextMidnightUTC(base)
+	} else {
+		e.RetryAfter = base.Add(defaultQPSBackoff)
+		e.retryDefaulted = true
 	}
 	return e
 }
@@ -186,6 +196,8 @@ func (e *RateLimitError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Message)
 	}
 	switch {
+	case e.retryDefaulted && !e.Daily:
+		b.WriteString(" — slow down and retry in a second")
 	case e.Daily && !e.RetryAfter.IsZero():
 		fmt.Fprintf(&b, " — the account's daily pool is used up; retry after %s", e.RetryAfter.UTC().Format(time.RFC3339))
 	case e.Daily:

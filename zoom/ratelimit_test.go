@@ -52,14 +52,14 @@ func TestRateLimitErrors(t *testing.T) {
 			headers: map[string]string{"X-RateLimit-Category": "Medium", "X-RateLimit-Type": "QPS",
 				"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "Date": httpDate},
 			message:   "You have reached the maximum per-second rate limit for this API. Try again later.",
-			want:      RateLimitError{Category: "Medium", Type: "QPS", Limit: 60, Remaining: 0},
+			want:      RateLimitError{Category: "Medium", Type: "QPS", Limit: 60, Remaining: 0, RetryAfter: date.Add(time.Second), retryDefaulted: true},
 			wantInErr: "retry in a second",
 		},
 		{
 			name:      "qps without headers",
 			headers:   map[string]string{"Date": httpDate},
 			message:   "You have reached the maximum per-second rate limit for this API. Try again later.",
-			want:      RateLimitError{Limit: -1, Remaining: -1},
+			want:      RateLimitError{Limit: -1, Remaining: -1, RetryAfter: date.Add(time.Second), retryDefaulted: true},
 			wantInErr: "per-second",
 		},
 		{
