@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +88,22 @@ func TestConversationType(t *testing.T) {
 		if got := conversationType(files); got != want {
 			t.Errorf("%v: %s, want %s", files, got, want)
 		}
+	}
+}
+
+func TestLocalRetryAfterUsesZoomsClock(t *testing.T) {
+	now := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	resp := &http.Response{Header: http.Header{"Date": {"Sun, 22 Nov 2026 23:59:50 GMT"}}}
+	rl := &zoom.RateLimitError{Response: resp, Daily: true, RetryAfter: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)}
+	if got, want := localRetryAfter(rl, now), now.Add(10*time.Second); !got.Equal(want) {
+		t.Fatalf("got %s, want %s (10 s after now, as Zoom's clock says)", got, want)
+	}
+	rl.Response = nil
+	if got := localRetryAfter(rl, now); !got.Equal(rl.RetryAfter) {
+		t.Fatalf("without Date: %s", got)
+	}
+	rl.RetryAfter = time.Time{}
+	if got := localRetryAfter(rl, now); !got.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("without Retry-After: %s", got)
 	}
 }

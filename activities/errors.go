@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -54,9 +55,11 @@ func classify(err error, what string) error {
 	case errors.As(err, &rl) && rl.Daily:
 		// Retrying before the reset only spends more of Zoom's patience: the
 		// tenant workflow sleeps until RetryAfter and resumes the work.
+		until := localRetryAfter(rl, time.Now())
 		return temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("%s: Zoom's daily Heavy/Resource-intensive pool is used up until %s: %v", what, rl.RetryAfter.UTC().Format(time.RFC3339), err),
-			ErrDailyLimit, err, DailyLimitDetails{RetryAfter: rl.RetryAfter.UTC()})
+			fmt.Sprintf("%s: Zoom's daily Heavy/Resource-intensive pool is used up until %s (local time %s): %v", what,
+				rl.RetryAfter.UTC().Format(time.RFC3339), until.Format(time.RFC3339), err),
+			ErrDailyLimit, err, DailyLimitDetails{RetryAfter: until})
 	case errors.As(err, &rl):
 		delay := time.Until(rl.RetryAfter)
 		if delay <= 0 {
@@ -92,3 +95,18 @@ func classify(err error, what string) error {
 }
 
 func htmlError(snippet string) error { return &errHTMLBody{snippet: snippet} }
+
+// localRetryAfter turns Zoom's absolute Retry-After into this host's clock:
+// the delay is measured against the response's Date header (Zoom's clock), so
+// a skewed clock on either side does not move the wake-up.
+func localRetryAfter(rl *zoom.RateLimitError, now time.Time) time.Time {
+	if rl.RetryAfter.IsZero() {
+		return zoom.NextMidnightUTC(now)
+	}
+	if rl.Response != nil {
+		if served, err := http.ParseTime(rl.Response.Header.Get("Date")); err == nil {
+			return now.Add(rl.RetryAfter.Sub(served)).UTC()
+		}
+	}
+	return rl.RetryAfter.UTC()
+}

@@ -40,10 +40,10 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 	var started struct {
 		WorkflowID string `json:"workflow_id"`
 	}
-	require.NoError(t, e.starter(&started, "import", "--tenant", "acme", "--from", "2026-10-01", "--to", "2026-10-31"))
+	require.NoError(t, e.starter(&started, "import", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
 
 	// Wait until at least 4 parts (5 MiB each) are checkpointed, then crash.
-	archiveID := workflows.ArchiveMeetingID("acme", "meeting", file.ConversationUUID)
+	archiveID := workflows.ArchiveMeetingID(e.tenant, "meeting", file.ConversationUUID)
 	var cp archive.Checkpoint
 	require.Eventually(t, func() bool {
 		d, err := e.temporal.DescribeWorkflowExecution(context.Background(), archiveID, "")

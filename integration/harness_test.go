@@ -69,6 +69,7 @@ type env struct {
 	worker    *exec.Cmd
 	workerLog *bytes.Buffer
 	ingress   string // host:port of the worker's webhook ingress
+	tenant    string // unique per test, so workflow IDs never meet another run's
 }
 
 func requireStack(t *testing.T) {
@@ -93,7 +94,8 @@ func newEnv(t *testing.T) *env {
 	if len(name) > 60 {
 		name = name[len(name)-60:]
 	}
-	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-")}
+	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-"),
+		tenant: fmt.Sprintf("acme-%d", time.Now().UnixNano()%1e9)}
 
 	base := mustEnv(t, "MEETVAULT_DATABASE_URL")
 	conn, err := pgx.Connect(ctx, base)
@@ -242,9 +244,9 @@ func (e *env) simGET(path string, out any) {
 	require.NoError(e.t, json.NewDecoder(resp.Body).Decode(out))
 }
 
-// registerTenant registers the simulator's first account as tenant "acme".
+// registerTenant registers the simulator's first account as e.tenant.
 func (e *env) registerTenant() {
-	require.NoError(e.t, e.starter(nil, "dev", "register-sim-tenant", "--sim", e.sim.URL(), "--tenant", "acme"))
+	require.NoError(e.t, e.starter(nil, "dev", "register-sim-tenant", "--sim", e.sim.URL(), "--tenant", e.tenant))
 }
 
 type importOutput struct {
@@ -264,7 +266,7 @@ type importOutput struct {
 
 func (e *env) importWindow(from, to string) importOutput {
 	var out importOutput
-	require.NoError(e.t, e.starter(&out, "import", "--tenant", "acme", "--from", from, "--to", to, "--wait"))
+	require.NoError(e.t, e.starter(&out, "import", "--tenant", e.tenant, "--from", from, "--to", to, "--wait"))
 	return out
 }
 
@@ -294,7 +296,7 @@ type dbFile struct {
 
 func (e *env) archivedFiles() []dbFile {
 	rows, err := e.store.Pool().Query(context.Background(), `SELECT conversation_uuid, file_id, zoom_file_id, file_type,
-		sha256, s3_key, s3_checksum_sha256, size_bytes FROM recording_files WHERE tenant_id = 'acme'`)
+		sha256, s3_key, s3_checksum_sha256, size_bytes FROM recording_files WHERE tenant_id = $1`, e.tenant)
 	require.NoError(e.t, err)
 	defer rows.Close()
 	var out []dbFile

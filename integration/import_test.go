@@ -93,7 +93,7 @@ func TestImportArchivesEveryCompletedFileExactlyOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, ok, "object %s missing", f.Key)
 		require.Equal(t, f.SHA256, info.Metadata["sha256"])
-		require.Equal(t, "acme", info.Metadata["tenant"])
+		require.Equal(t, e.tenant, info.Metadata["tenant"])
 		require.Equal(t, f.FileID, info.Metadata["zoom-file-id"])
 		require.NotEmpty(t, info.ChecksumSHA256, "object %s lacks an S3 SHA-256 checksum", f.Key)
 		require.Equal(t, f.Size, info.Size)
@@ -126,7 +126,7 @@ func TestImportArchivesEveryCompletedFileExactlyOnce(t *testing.T) {
 		FilesArchived   int64 `json:"files_archived"`
 		FilesProcessing int64 `json:"files_processing_at_zoom"`
 	}
-	require.NoError(t, e.starter(&report, "report", "--tenant", "acme"))
+	require.NoError(t, e.starter(&report, "report", "--tenant", e.tenant))
 	require.Equal(t, int64(12), report.Conversations)
 	require.Equal(t, int64(completed), report.FilesArchived)
 	require.Equal(t, int64(processing), report.FilesProcessing)
@@ -150,7 +150,7 @@ func TestBadDownloadsAreRefusedAndLoseNothing(t *testing.T) {
 	})
 
 	var out importOutput
-	require.NoError(t, e.starter(&out, "import", "--tenant", "acme", "--from", "2026-10-01", "--to", "2026-10-31",
+	require.NoError(t, e.starter(&out, "import", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31",
 		"--wait", "--download-attempts", "2", "--download-retry-interval", "200ms"))
 	require.Equal(t, 2, out.Result.FilesFailed, "failures: %v", out.Result.Failures)
 
@@ -160,7 +160,7 @@ func TestBadDownloadsAreRefusedAndLoseNothing(t *testing.T) {
 			Reason string `json:"reason"`
 		} `json:"failures"`
 	}
-	require.NoError(t, e.starter(&report, "report", "--tenant", "acme"))
+	require.NoError(t, e.starter(&report, "report", "--tenant", e.tenant))
 	reasons := map[string]string{}
 	for _, f := range report.Failures {
 		reasons[f.FileID] = f.Reason
@@ -178,7 +178,7 @@ func TestBadDownloadsAreRefusedAndLoseNothing(t *testing.T) {
 	again := e.importWindow("2026-10-01", "2026-10-31")
 	require.Equal(t, 2, again.Result.FilesArchived, "failures: %v", again.Result.Failures)
 	require.Zero(t, again.Result.FilesFailed)
-	require.NoError(t, e.starter(&report, "report", "--tenant", "acme"))
+	require.NoError(t, e.starter(&report, "report", "--tenant", e.tenant))
 	require.Empty(t, report.Failures)
 	archived := map[string]string{}
 	for _, f := range e.archivedFiles() {

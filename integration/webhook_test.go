@@ -25,7 +25,7 @@ func TestWebhookOnlyTenantIsArchivedExactlyOnce(t *testing.T) {
 	e.simGET("/_sim/accounts", &accounts)
 	account := accounts.Accounts[0].AccountID
 	// Subscribing runs Zoom's URL validation handshake against the ingress.
-	e.simPOST("/_sim/webhooks", map[string]any{"account_id": account, "url": "http://" + e.ingress + "/webhooks/zoom/acme"})
+	e.simPOST("/_sim/webhooks", map[string]any{"account_id": account, "url": "http://" + e.ingress + "/webhooks/zoom/" + e.tenant})
 	e.simPOST("/_sim/faults", map[string]any{"webhook_duplicates": 1, "webhook_drop_first": 1, "webhook_out_of_order": true})
 	e.simPOST("/_sim/webhooks/send", map[string]any{"account_id": account, "event": "recording.completed", "all": true})
 

@@ -77,17 +77,26 @@ type ImportWindowInput struct {
 	MaxConcurrentArchives int `json:"max_concurrent_archives,omitempty"`
 	// DownloadRetry tunes the retries of file downloads (zero: defaults).
 	DownloadRetry DownloadRetry `json:"download_retry,omitzero"`
+	// DashboardPageSize is the meeting-log page size (default 300).
+	DashboardPageSize int `json:"dashboard_page_size,omitempty"`
+	// SkipMeetingLog leaves out the dashboard listing (no pool calls).
+	SkipMeetingLog bool `json:"skip_meeting_log,omitempty"`
 	// Cursor carries the import's position across continue-as-new.
 	Cursor *ImportCursor `json:"cursor,omitempty"`
 }
 
 // ImportCursor is where an import stands.
 type ImportCursor struct {
-	Users     []activities.User `json:"users"`
-	UserIndex int               `json:"user_index"`
-	Chunk     int               `json:"chunk"`
-	PageToken string            `json:"page_token,omitempty"`
-	Progress  ImportProgress    `json:"progress"`
+	// LogChunk and LogPageToken: where the meeting-log phase stands (it runs
+	// before the recordings; LogDone once every chunk is logged).
+	LogChunk     int               `json:"log_chunk,omitempty"`
+	LogPageToken string            `json:"log_page_token,omitempty"`
+	LogDone      bool              `json:"log_done,omitempty"`
+	Users        []activities.User `json:"users"`
+	UserIndex    int               `json:"user_index"`
+	Chunk        int               `json:"chunk"`
+	PageToken    string            `json:"page_token,omitempty"`
+	Progress     ImportProgress    `json:"progress"`
 }
 
 // ImportProgress is the answer to QueryProgress and the import's result.
@@ -95,6 +104,7 @@ type ImportProgress struct {
 	UsersTotal           int   `json:"users_total"`
 	UsersDone            int   `json:"users_done"`
 	Pages                int   `json:"pages"`
+	MeetingsLogged       int   `json:"meetings_logged"`
 	Meetings             int   `json:"meetings"`
 	MeetingsDone         int   `json:"meetings_done"`
 	MeetingsFailed       int   `json:"meetings_failed"`

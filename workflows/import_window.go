@@ -32,8 +32,9 @@ func ImportWindow(ctx workflow.Context, in ImportWindowInput) (ImportWindowResul
 }
 
 type importWindow struct {
-	in  ImportWindowInput
-	cur ImportCursor
+	in            ImportWindowInput
+	cur           ImportCursor
+	blockedResult ImportWindowResult
 }
 
 func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
@@ -54,6 +55,11 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
+	if !w.cur.LogDone && !w.in.SkipMeetingLog {
+		if blocked, err := w.logMeetings(ctx, actx); err != nil || blocked {
+			return w.blockedResult, err
+		}
+	}
 	if w.cur.Users == nil {
 		var users activities.ResolveUsersResult
 		err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID}).Get(ctx, &users)
@@ -109,6 +115,44 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 	w.cur.Progress.Done = true
 	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrStatus.ValueSet(StatusImported))
 	return w.cur.Progress, nil
+}
+
+// logMeetings lists the account's past meetings from Zoom's dashboard, chunk
+// by chunk and page by page, into the meeting log. A daily 429 stops the
+// import with its cursor (blocked=true, the result set); any other failure is
+// noted and the import goes on: archiving never waits for the log.
+func (w *importWindow) logMeetings(ctx, actx workflow.Context) (blocked bool, err error) {
+	chunks := zoom.SplitWindow(w.in.From, w.in.To)
+	for w.cur.LogChunk < len(chunks) {
+		ch := chunks[w.cur.LogChunk]
+		var page activities.LogMeetingsResult
+		err := workflow.ExecuteActivity(actx, a.LogMeetings, activities.LogMeetingsInput{
+			TenantID: w.in.TenantID, Source: w.in.Source, From: ch.From, To: ch.To,
+			PageToken: w.cur.LogPageToken, PageSize: w.in.DashboardPageSize,
+		}).Get(ctx, &page)
+		if until, ok := dailyLimit(err); ok {
+			w.blockedResult = w.blocked(until)
+			return true, nil
+		}
+		if err != nil {
+			w.cur.Progress.Failures = appendCapped(w.cur.Progress.Failures, fmt.Sprintf("meeting log %s..%s: %v",
+				ch.From.Format(time.DateOnly), ch.To.Format(time.DateOnly), err))
+			w.cur.LogChunk++
+			w.cur.LogPageToken = ""
+			continue
+		}
+		w.cur.Progress.PoolCalls += page.PoolCalls
+		if page.PoolRemaining >= 0 {
+			w.cur.Progress.ZoomPoolRemaining = page.PoolRemaining
+		}
+		w.cur.Progress.MeetingsLogged += page.Logged
+		w.cur.LogPageToken = page.NextPageToken
+		if page.NextPageToken == "" {
+			w.cur.LogChunk++
+		}
+	}
+	w.cur.LogDone = true
+	return false, nil
 }
 
 // archivePage starts one ArchiveMeeting child per meeting, at most

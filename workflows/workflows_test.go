@@ -142,6 +142,15 @@ func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
 	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 10}, nil)
 	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
 
+	var logged []string
+	env.OnActivity(a.LogMeetings, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.LogMeetingsInput) (activities.LogMeetingsResult, error) {
+			logged = append(logged, in.From.Format(time.DateOnly)+" "+in.PageToken)
+			if in.PageToken == "" && in.From.Equal(day("2026-09-15")) {
+				return activities.LogMeetingsResult{Logged: 300, PoolCalls: 1, PoolRemaining: 59990, NextPageToken: "n"}, nil
+			}
+			return activities.LogMeetingsResult{Logged: 7, PoolCalls: 1, PoolRemaining: -1}, nil
+		})
 	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-09-15"), To: day("2026-10-20")})
 	require.True(t, env.IsWorkflowCompleted())
 	var res ImportWindowResult
@@ -151,6 +160,10 @@ func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
 		`u2 2026-09-15..2026-10-14 ""`, `u2 2026-10-15..2026-10-20 ""`,
 	}, listed)
 	require.True(t, res.Done)
+	require.Equal(t, []string{"2026-09-15 ", "2026-09-15 n", "2026-10-15 "}, logged, "the meeting log is listed once per chunk, account-wide")
+	require.Equal(t, 314, res.MeetingsLogged)
+	require.Equal(t, 3, res.PoolCalls)
+	require.Equal(t, 59990, res.ZoomPoolRemaining)
 	require.Equal(t, 2, res.UsersDone)
 	require.Equal(t, 5, res.Pages)
 	require.Equal(t, 5, res.Meetings)
@@ -179,7 +192,7 @@ func TestImportWindowRelistsAChunkWhenThePageTokenExpired(t *testing.T) {
 	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 10}, nil).Once()
 	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).Return(activities.ArchiveFileResult{Outcome: activities.OutcomeAlreadyArchived, Size: 10}, nil).Once()
 	env.OnActivity(a.FinishConversation, mock.Anything, mock.Anything).Return(activities.FinishConversationResult{}, nil)
-	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10")})
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10"), SkipMeetingLog: true})
 	var res ImportWindowResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, 3, calls)
@@ -194,4 +207,39 @@ func TestImportWindowRejectsAnInvertedWindow(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	require.True(t, errors.As(err, &appErr))
 	require.Equal(t, "bad_window", appErr.Type())
+}
+
+// Zoom's daily pool runs out during the meeting log: the import returns
+// blocked with its cursor, and a run from that cursor continues the log at
+// the same page and then archives.
+func TestImportWindowStopsAtTheDailyLimitAndResumesFromItsCursor(t *testing.T) {
+	env, a := newEnv(t)
+	env.OnActivity(a.LogMeetings, mock.Anything, mock.MatchedBy(func(in activities.LogMeetingsInput) bool { return in.PageToken == "" })).
+		Return(activities.LogMeetingsResult{Logged: 5, PoolCalls: 1, PoolRemaining: 0, NextPageToken: "p2"}, nil).Once()
+	env.OnActivity(a.LogMeetings, mock.Anything, mock.MatchedBy(func(in activities.LogMeetingsInput) bool { return in.PageToken == "p2" })).
+		Return(activities.LogMeetingsResult{}, temporal.NewNonRetryableApplicationError("daily", activities.ErrDailyLimit, nil,
+			activities.DailyLimitDetails{RetryAfter: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})).Once()
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10")})
+	var res ImportWindowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.True(t, res.Blocked)
+	require.Equal(t, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), res.BlockedUntil)
+	require.NotNil(t, res.Cursor)
+	require.Equal(t, "p2", res.Cursor.LogPageToken)
+	require.Equal(t, 1, res.PoolCalls)
+	require.Equal(t, 0, res.ZoomPoolRemaining)
+	env.AssertExpectations(t)
+
+	env2, a2 := newEnv(t)
+	env2.OnActivity(a2.LogMeetings, mock.Anything, mock.MatchedBy(func(in activities.LogMeetingsInput) bool { return in.PageToken == "p2" })).
+		Return(activities.LogMeetingsResult{Logged: 2, PoolCalls: 1, PoolRemaining: 59999}, nil).Once()
+	env2.OnActivity(a2.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: []activities.User{{ID: "u"}}}, nil)
+	env2.OnActivity(a2.ListRecordings, mock.Anything, mock.Anything).Return(activities.ListRecordingsResult{}, nil)
+	env2.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10"), Cursor: res.Cursor})
+	var res2 ImportWindowResult
+	require.NoError(t, env2.GetWorkflowResult(&res2))
+	require.True(t, res2.Done)
+	require.Equal(t, 7, res2.MeetingsLogged, "progress carried in the cursor")
+	require.Equal(t, 2, res2.PoolCalls)
+	env2.AssertExpectations(t)
 }

@@ -1,12 +1,16 @@
 // Package zoom is a client for the parts of Zoom's REST API that meetvault
-// uses: users, cloud recordings, meeting join tokens and file downloads, plus
-// webhook verification and payload types.
+// uses: users, cloud recordings, meeting join tokens and file downloads, the
+// dashboard, past-meeting and archiving endpoints used for reconciliation,
+// plus webhook verification and payload types.
 //
 // It is shaped like google/go-github: one Client holding one service per API
 // area, typed results, a Response that carries the pagination token and the
 // rate-limit headers, and typed errors (ErrorResponse, RateLimitError,
 // HTMLResponseError, TokenError). The client never retries: callers (Temporal
-// activities) decide from the typed errors.
+// activities) decide from the typed errors. An optional Limiter, shared by all
+// clients of an account, paces requests under Zoom's per-label rate limits
+// (see Label), and Client.PoolCalls counts requests that draw on the
+// account's daily pool.
 //
 // Base URLs are configuration, so the same code talks to api.zoom.us and to a
 // local simulator.
@@ -97,9 +101,12 @@ type Client struct {
 
 	common service
 
-	Users      *UsersService
-	Recordings *RecordingsService
-	Meetings   *MeetingsService
+	Users        *UsersService
+	Recordings   *RecordingsService
+	Meetings     *MeetingsService
+	PastMeetings *PastMeetingsService
+	Dashboards   *DashboardsService
+	Archives     *ArchivesService
 }
 
 type service struct{ client *Client }
@@ -170,6 +177,9 @@ func newClient(cfg Config) (*Client, error) {
 	c.Users = (*UsersService)(&c.common)
 	c.Recordings = (*RecordingsService)(&c.common)
 	c.Meetings = (*MeetingsService)(&c.common)
+	c.PastMeetings = (*PastMeetingsService)(&c.common)
+	c.Dashboards = (*DashboardsService)(&c.common)
+	c.Archives = (*ArchivesService)(&c.common)
 	return c, nil
 }
 

@@ -60,9 +60,9 @@ type RateLimitError struct {
 	Remaining int    // -1 if absent
 	// RetryAfter is when to try again: from Retry-After (ISO-8601 date-time
 	// on daily 429s, or seconds), else X-RateLimit-Reset; without either,
-	// the next 00:00 UTC for a daily 429 and one second after the response
-	// (its Date header, else the clock) for a per-second one. Errors built
-	// by hand may leave it zero: RetryDelay then says one second.
+	// the next 00:00 UTC for a daily 429 and one second after the answer
+	// arrived (local clock) for a per-second one. Errors built by hand may
+	// leave it zero: RetryDelay then says one second.
 	RetryAfter time.Time
 	// Daily is true when the account's daily pool is exhausted (from
 	// X-RateLimit-Type, or from the message when the header is absent).
@@ -102,7 +102,9 @@ func newRateLimitError(r *http.Response, message string, now time.Time) *RateLim
 	} else if e.Daily {
 		e.RetryAfter = NextMidnightUTC(base)
 	} else {
-		e.RetryAfter = base.Add(defaultQPSBackoff)
+		// Relative to the local clock: the Date header has one-second
+		// precision, too coarse for a one-second back-off.
+		e.RetryAfter = now.UTC().Add(defaultQPSBackoff)
 		e.retryDefaulted = true
 	}
 	return e

@@ -40,6 +40,7 @@ func TestRateLimitHeadersOnEveryResponse(t *testing.T) {
 func TestRateLimitErrors(t *testing.T) {
 	date := time.Date(2026, 11, 22, 17, 30, 0, 0, time.UTC)
 	httpDate := date.Format(http.TimeFormat)
+	clock := date.Add(700 * time.Millisecond) // the client's clock when the 429 arrives
 	tests := []struct {
 		name      string
 		headers   map[string]string
@@ -52,14 +53,14 @@ func TestRateLimitErrors(t *testing.T) {
 			headers: map[string]string{"X-RateLimit-Category": "Medium", "X-RateLimit-Type": "QPS",
 				"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "Date": httpDate},
 			message:   "You have reached the maximum per-second rate limit for this API. Try again later.",
-			want:      RateLimitError{Category: "Medium", Type: "QPS", Limit: 60, Remaining: 0, RetryAfter: date.Add(time.Second), retryDefaulted: true},
+			want:      RateLimitError{Category: "Medium", Type: "QPS", Limit: 60, Remaining: 0, RetryAfter: clock.Add(time.Second), retryDefaulted: true},
 			wantInErr: "retry in a second",
 		},
 		{
 			name:      "qps without headers",
 			headers:   map[string]string{"Date": httpDate},
 			message:   "You have reached the maximum per-second rate limit for this API. Try again later.",
-			want:      RateLimitError{Limit: -1, Remaining: -1, RetryAfter: date.Add(time.Second), retryDefaulted: true},
+			want:      RateLimitError{Limit: -1, Remaining: -1, RetryAfter: clock.Add(time.Second), retryDefaulted: true},
 			wantInErr: "per-second",
 		},
 		{
@@ -100,6 +101,7 @@ func TestRateLimitErrors(t *testing.T) {
 				writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": 429, "message": tt.message})
 			})
 			c := f.client(t)
+			c.now = func() time.Time { return clock }
 			_, resp, err := c.Recordings.ListUser(context.Background(), "me", ListRecordingsOptions{})
 			rl, ok := IsRateLimited(err)
 			if !ok {

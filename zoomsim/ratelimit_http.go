@@ -28,6 +28,10 @@ const (
 // otherwise it sets the pool headers of Heavy and Resource-intensive requests
 // and returns true.
 func (s *Server) admitRequest(w http.ResponseWriter, pattern, label string, a *account, now time.Time) bool {
+	// A server's Date header carries its own clock: clients that turn an
+	// absolute Retry-After into a delay use it, so the simulated clock's
+	// midnight is a real delay away even when the clock was moved.
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	if label == "" {
 		return true
 	}

@@ -1,0 +1,75 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/meetvault/meetvault/workflows"
+)
+
+// A tenant whose Zoom account has a daily Heavy + Resource-intensive pool of
+// 4 requests, and a backfill whose meeting log needs 6: the tenant workflow
+// spends the pool, gets one daily 429 a few seconds before the simulator's
+// midnight, sleeps on a timer to the reset (Retry-After measured against
+// Zoom's Date header), resumes the same import at the page where it stopped
+// and archives every file exactly once.
+func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
+	e := newEnv(t)
+	var meetings []map[string]any
+	for i := 0; i < 10; i++ {
+		meetings = append(meetings, map[string]any{
+			"topic": fmt.Sprintf("standup %d", i), "type": 2, "start_time": fmt.Sprintf("2026-10-%02dT15:00:00Z", i+2), "duration": 15,
+			"files": []map[string]any{{"file_type": "MP4", "size": 4096}},
+		})
+	}
+	e.simPOST("/_sim/scenario", map[string]any{"seed": 31, "accounts": []map[string]any{{
+		"users":       []map[string]any{{"email": "host@acme.example"}},
+		"meetings":    meetings,
+		"rate_limits": map[string]any{"daily_pool": 4},
+	}}})
+	e.simPOST("/_sim/clock", map[string]any{"set": "2026-11-22T23:59:48Z"})
+	e.registerTenant()
+	t.Cleanup(func() {
+		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
+	})
+
+	// The meeting log is listed 2 meetings a page: 5 pages for Oct 1–30 and 1
+	// for Oct 31 = 6 pool requests.
+	require.NoError(t, e.starter(nil, "backfill", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
+	require.Eventually(t, func() bool { return len(e.archivedFiles()) == 10 }, 2*time.Minute, 500*time.Millisecond,
+		"archived %d of 10 files", len(e.archivedFiles()))
+
+	var status workflows.TenantStatus
+	var statusErr error
+	require.Eventually(t, func() bool {
+		statusErr = e.starter(&status, "tenant", "status", e.tenant)
+		return statusErr == nil && status.Totals.MeetingsLogged >= 10
+	}, time.Minute, 500*time.Millisecond, "status: %+v %v", status, statusErr)
+	t.Logf("tenant status: %+v", status)
+	require.Equal(t, 10, status.Totals.MeetingsLogged)
+	require.GreaterOrEqual(t, status.Totals.PoolCalls, 6)
+
+	var stats struct {
+		RateLimited struct {
+			ByType map[string]int `json:"by_type"`
+		} `json:"rate_limited"`
+	}
+	e.simGET("/_sim/stats", &stats)
+	require.Equal(t, 1, stats.RateLimited.ByType["Daily-limit"], "one daily 429 for the one reset crossed")
+
+	byID := map[string]truthFile{}
+	for _, f := range e.truth() {
+		byID[f.FileID] = f
+	}
+	for _, f := range e.archivedFiles() {
+		require.Equal(t, byID[f.ZoomFileID].SHA256, f.SHA256)
+	}
+	var logged int
+	require.NoError(t, e.store.Pool().QueryRow(context.Background(),
+		`SELECT count(*) FROM meeting_log WHERE tenant_id = $1`, e.tenant).Scan(&logged))
+	require.Equal(t, 10, logged)
+}
