@@ -22,6 +22,10 @@ type Activities struct {
 	ZoomAPIURL   string
 	ZoomOAuthURL string
 	HTTPClient   *http.Client
+	// Limiters pace requests per Zoom account and rate-limit label, shared
+	// by every activity of this worker; Plan picks Zoom's per-second table.
+	Limiters *zoom.LimiterRegistry
+	Plan     zoom.Plan
 
 	mu      sync.Mutex
 	clients map[string]cachedClient
@@ -30,6 +34,17 @@ type Activities struct {
 type cachedClient struct {
 	fingerprint string
 	client      *zoom.Client
+}
+
+func (a *Activities) limiter(accountID string) *zoom.Limiter {
+	if a.Limiters == nil {
+		return nil
+	}
+	plan := a.Plan
+	if plan == "" {
+		plan = zoom.PlanBusiness
+	}
+	return a.Limiters.For(accountID, plan)
 }
 
 // zoomClient returns the tenant's Zoom client, built from credentials read from
@@ -53,6 +68,7 @@ func (a *Activities) zoomClient(ctx context.Context, tenantID string) (*zoom.Cli
 		ClientSecret: t.ZoomClientSecret,
 		HTTPClient:   a.HTTPClient,
 		UserAgent:    "meetvault",
+		Limiter:      a.limiter(t.ZoomAccountID),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", tenantID, err)

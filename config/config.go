@@ -38,6 +38,7 @@ type S3 struct {
 type Zoom struct {
 	APIURL   string `envconfig:"ZOOM_API_URL" default:"https://api.zoom.us/v2" desc:"Zoom REST base URL"`
 	OAuthURL string `envconfig:"ZOOM_OAUTH_URL" default:"https://zoom.us" desc:"Zoom OAuth base URL (token endpoint is /oauth/token)"`
+	Plan     string `envconfig:"ZOOM_PLAN" default:"business" desc:"Zoom plan whose per-second rate limits the worker keeps to: business (Business and above) or pro"`
 }
 
 // Worker is the worker process' own settings.
@@ -83,6 +84,9 @@ func Load() (Config, error) {
 	}
 	if _, err := c.SecretKeyBytes(); err != nil {
 		return c, err
+	}
+	if c.Zoom.Plan != "business" && c.Zoom.Plan != "pro" {
+		return c, fmt.Errorf("config: MEETVAULT_ZOOM_PLAN=%q: use business or pro", c.Zoom.Plan)
 	}
 	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)

@@ -9,6 +9,7 @@ import (
 	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/workflows"
+	"github.com/meetvault/meetvault/zoom"
 )
 
 // workers runs the main worker (workflows and short activities) and the
@@ -24,6 +25,7 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	acts := &activities.Activities{
 		Store: d.store, Archive: d.archive, HTTPClient: d.http,
 		ZoomAPIURL: cfg.Zoom.APIURL, ZoomOAuthURL: cfg.Zoom.OAuthURL,
+		Limiters: &zoom.LimiterRegistry{}, Plan: zoom.Plan(cfg.Zoom.Plan),
 	}
 	tq := cfg.Temporal.TaskQueue
 	main := worker.New(d.temporal, tq, worker.Options{

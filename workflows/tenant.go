@@ -140,17 +140,18 @@ func (t *tenant) exhausted(now time.Time) bool {
 	return now.Before(b.BlockedUntil) || b.Used >= t.st.Policy.DailyPool || b.ZoomRemaining == 0
 }
 
-// resetAt is when the pool may be used again: the later of Zoom's
-// Retry-After and the next 00:00 UTC (a spent budget only refills then).
+// resetAt is when the pool may be used again: the next 00:00 UTC when the
+// tenant's budget (or Zoom's remaining count) is spent, and no earlier than
+// a daily 429's Retry-After.
 func (t *tenant) resetAt(now time.Time) time.Time {
-	midnight := nextMidnightUTC(now)
-	if b := t.st.Budget.BlockedUntil; b.After(now) && (t.st.Budget.Used < t.st.Policy.DailyPool && t.st.Budget.ZoomRemaining != 0) {
-		return b
+	var until time.Time
+	if t.st.Budget.Used >= t.st.Policy.DailyPool || t.st.Budget.ZoomRemaining == 0 {
+		until = nextMidnightUTC(now)
 	}
-	if b := t.st.Budget.BlockedUntil; b.After(midnight) {
-		return b
+	if b := t.st.Budget.BlockedUntil; b.After(until) {
+		until = b
 	}
-	return midnight
+	return until
 }
 
 func nextMidnightUTC(t time.Time) time.Time {
@@ -230,6 +231,7 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 	var res ImportWindowResult
 	err := workflow.ExecuteChildWorkflow(cctx, ImportWindow, ImportWindowInput{
 		TenantID: t.id, Source: item.Source, From: item.From, To: item.To, Cursor: item.Cursor,
+		DashboardPageSize: t.st.Policy.MeetingLogPageSize,
 	}).Get(ctx, &res)
 	if err != nil {
 		var appErr *temporal.ApplicationError
@@ -249,6 +251,8 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 		t.st.Budget.ZoomRemaining = res.ZoomPoolRemaining
 	}
 	if res.Blocked {
+		// Zoom's Retry-After supersedes its remaining count until then.
+		t.st.Budget.ZoomRemaining = -1
 		item.Cursor = res.Cursor
 		t.st.Lanes[item.Lane] = append([]WorkItem{item}, t.st.Lanes[item.Lane]...)
 		until := res.BlockedUntil
@@ -287,6 +291,7 @@ func addProgress(total *ImportProgress, r ImportProgress) {
 	total.FilesFailed += r.FilesFailed
 	total.BytesArchived += r.BytesArchived
 	total.Pages += r.Pages
+	total.MeetingsLogged += r.MeetingsLogged
 	total.PoolCalls += r.PoolCalls
 }
 

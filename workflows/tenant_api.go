@@ -43,6 +43,9 @@ type ImportPolicy struct {
 	// DailyPool is the budget this tenant may spend of the account's daily
 	// pool (default 60,000, Business+).
 	DailyPool int `json:"daily_pool"`
+	// MeetingLogPageSize is the dashboard page size of the meeting log
+	// (default 300, Zoom's maximum: one pool request per 300 meetings).
+	MeetingLogPageSize int `json:"meeting_log_page_size,omitempty"`
 }
 
 // WithDefaults fills zero fields.
@@ -72,6 +75,8 @@ func (p ImportPolicy) Validate() error {
 		return fmt.Errorf("policy: daily_pool %d is negative", p.DailyPool)
 	case p.Lookback < 0:
 		return fmt.Errorf("policy: lookback %s is negative", p.Lookback)
+	case p.MeetingLogPageSize < 0 || p.MeetingLogPageSize > 300:
+		return fmt.Errorf("policy: meeting_log_page_size %d is outside 1–300", p.MeetingLogPageSize)
 	}
 	for _, s := range p.Sources {
 		if s != "meeting" {
