@@ -31,7 +31,6 @@ func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 		"meetings":    meetings,
 		"rate_limits": map[string]any{"daily_pool": 4},
 	}}})
-	e.simPOST("/_sim/clock", map[string]any{"set": "2026-11-22T23:59:48Z"})
 	e.registerTenant()
 	t.Cleanup(func() {
 		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
@@ -40,6 +39,18 @@ func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 	// The meeting log is listed 2 meetings a page: 5 pages for Oct 1–30 and 1
 	// for Oct 31 = 6 pool requests.
 	require.NoError(t, e.starter(nil, "tenant", "start", e.tenant, "--interval", "24h", "--lookback", "24h", "--meeting-log-page-size", "2"))
+	// The first scheduled import (the last day: one pool request) runs at once.
+	var first workflows.TenantStatus
+	require.Eventually(t, func() bool {
+		return e.starter(&first, "tenant", "status", e.tenant) == nil && first.Imports == 1
+	}, time.Minute, 200*time.Millisecond)
+	// 25 s before the simulator's midnight, 3 requests are left in its pool.
+	var clock struct {
+		Now time.Time `json:"now"`
+	}
+	e.simGET("/_sim/clock", &clock)
+	midnight := time.Date(clock.Now.Year(), clock.Now.Month(), clock.Now.Day()+1, 0, 0, 0, 0, time.UTC)
+	e.simPOST("/_sim/clock", map[string]any{"set": midnight.Add(-25 * time.Second).Format(time.RFC3339)})
 	require.NoError(t, e.starter(nil, "backfill", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
 	require.Eventually(t, func() bool { return len(e.archivedFiles()) == 10 }, 2*time.Minute, 500*time.Millisecond,
 		"archived %d of 10 files", len(e.archivedFiles()))
@@ -56,7 +67,9 @@ func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 	}
 	t.Logf("tenant status: %+v", status)
 	require.Equal(t, 10, status.Totals.MeetingsLogged)
-	require.GreaterOrEqual(t, status.Totals.PoolCalls, 6)
+	// 1 (first scheduled import) + 6 (backfill, across the reset), each counted once.
+	require.Equal(t, 7, status.Totals.PoolCalls)
+	require.Equal(t, 7, status.PoolUsed)
 
 	var stats struct {
 		RateLimited struct {

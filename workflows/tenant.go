@@ -246,7 +246,12 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 		t.st.NextRun = workflow.Now(ctx).UTC().Add(t.st.Policy.Interval)
 		return t.idleUntilNextRun(ctx)
 	}
-	t.st.Budget.Used += res.PoolCalls
+	// A resumed import reports its calls since the first run: count only the new ones.
+	spent := res.PoolCalls
+	if item.Cursor != nil {
+		spent -= item.Cursor.Progress.PoolCalls
+	}
+	t.st.Budget.Used += max(0, spent)
 	if res.ZoomPoolRemaining >= 0 {
 		t.st.Budget.ZoomRemaining = res.ZoomPoolRemaining
 	}

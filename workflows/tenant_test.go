@@ -44,13 +44,21 @@ func done() ImportWindowResult { return ImportWindowResult{Done: true, ZoomPoolR
 // Zoom's pool runs out at 23:10 UTC: the import stops with its cursor, the
 // tenant sleeps on a timer to 00:00 UTC and resumes the same import there.
 func TestTenantSleepsToMidnightAndResumesWhereItStopped(t *testing.T) {
-	cursor := &ImportCursor{UserIndex: 3, Chunk: 1, PageToken: "p7"}
+	cursor := &ImportCursor{UserIndex: 3, Chunk: 1, PageToken: "p7", Progress: ImportProgress{PoolCalls: 4}}
 	env, calls := tenantEnv(t, at("2026-11-22T23:10:00Z"), func(n int, in ImportWindowInput) ImportWindowResult {
 		if n == 1 {
-			return ImportWindowResult{Blocked: true, Cursor: cursor, ZoomPoolRemaining: -1} // no Retry-After given
+			return ImportWindowResult{Blocked: true, Cursor: cursor, PoolCalls: 4, ZoomPoolRemaining: -1} // no Retry-After given
 		}
-		return done()
+		r := done()
+		r.PoolCalls = 4 + 2 // cumulative since the first run
+		return r
 	})
+	var status TenantStatus
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(QueryStatus)
+		require.NoError(t, err)
+		require.NoError(t, v.Get(&status))
+	}, time.Hour)
 	env.RegisterDelayedCallback(env.CancelWorkflow, 2*time.Hour)
 	env.ExecuteWorkflow(Tenant, TenantInput{TenantID: "acme", Policy: ImportPolicy{Interval: 6 * time.Hour}})
 	require.GreaterOrEqual(t, len(*calls), 2)
@@ -61,6 +69,8 @@ func TestTenantSleepsToMidnightAndResumesWhereItStopped(t *testing.T) {
 	require.Equal(t, cursor, second.in.Cursor, "resumed exactly where it stopped")
 	require.Equal(t, first.in.From, second.in.From)
 	require.Equal(t, first.in.To, second.in.To)
+	require.Equal(t, 2, status.PoolUsed, "the new day counts only the resumed run's new calls")
+	require.Equal(t, 6, status.Totals.PoolCalls)
 }
 
 // A daily 429 whose Retry-After is later than midnight is honoured.
