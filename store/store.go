@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/meetvault/meetvault/schemas"
 )
@@ -64,7 +65,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, schemas.FS)
+	// A Postgres advisory lock serialises workers (and the CLI) that start
+	// at the same moment on a fresh database.
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, schemas.FS, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}

@@ -46,6 +46,15 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
+	// The Postgres bookkeeping runs as local activities: short, idempotent,
+	// and without a round trip through the server's task queues.
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
+		},
+	})
 	signals := workflow.GetSignalChannel(ctx, SignalRecordingCompleted)
 	meeting := w.in.Meeting
 	if next, ok := drainRecordingCompleted(signals); ok && len(meeting.Files) == 0 {
@@ -65,7 +74,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 	}
 	finished := false
 	for {
-		if err := w.archiveBatch(ctx, actx, meeting); err != nil {
+		if err := w.archiveBatch(ctx, lctx, meeting); err != nil {
 			w.setStatus(ctx, StatusFailed)
 			return w.result, err
 		}
@@ -76,7 +85,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 		if finished {
 			break
 		}
-		if err := w.finish(ctx, actx); err != nil {
+		if err := w.finish(ctx, lctx); err != nil {
 			return w.result, err
 		}
 		finished = true
@@ -108,12 +117,12 @@ func drainRecordingCompleted(ch workflow.ReceiveChannel) (activities.Meeting, bo
 
 // archiveBatch records the conversation's metadata and archives the files of
 // meeting that this run has not settled yet.
-func (w *archiveMeeting) archiveBatch(ctx, actx workflow.Context, m activities.Meeting) error {
+func (w *archiveMeeting) archiveBatch(ctx, lctx workflow.Context, m activities.Meeting) error {
 	if w.in.Meeting.UUID == "" {
 		w.in.Meeting.UUID = m.UUID
 	}
 	var saved activities.SaveConversationResult
-	if err := workflow.ExecuteActivity(actx, a.SaveConversation, activities.SaveConversationInput{
+	if err := workflow.ExecuteLocalActivity(lctx, a.SaveConversation, activities.SaveConversationInput{
 		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m,
 	}).Get(ctx, &saved); err != nil {
 		return err
@@ -123,13 +132,13 @@ func (w *archiveMeeting) archiveBatch(ctx, actx workflow.Context, m activities.M
 }
 
 // finish stores the outcome and sets the status search attribute.
-func (w *archiveMeeting) finish(ctx, actx workflow.Context) error {
+func (w *archiveMeeting) finish(ctx, lctx workflow.Context) error {
 	w.result.FilesProcessing = len(w.processing)
 	mediaError := ""
 	if len(w.result.Failures) > 0 {
 		mediaError = w.result.Failures[0].Reason + ": " + w.result.Failures[0].Message
 	}
-	if err := workflow.ExecuteActivity(actx, a.FinishConversation, activities.FinishConversationInput{
+	if err := workflow.ExecuteLocalActivity(lctx, a.FinishConversation, activities.FinishConversationInput{
 		TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
 		FilesProcessing: w.result.FilesProcessing, FilesFailed: w.result.FilesFailed, MediaError: mediaError,
 	}).Get(ctx, nil); err != nil {
@@ -224,8 +233,8 @@ func (w *archiveMeeting) fail(ctx workflow.Context, f activities.RecordingFile, 
 	}
 	w.result.FilesFailed++
 	w.result.Failures = append(w.result.Failures, FileFailure{FileID: f.FileID, FileType: f.FileType, Reason: reason, Message: msg})
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
-	_ = workflow.ExecuteActivity(actx, a.RecordFileFailure, activities.RecordFileFailureInput{
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second})
+	_ = workflow.ExecuteLocalActivity(lctx, a.RecordFileFailure, activities.RecordFileFailureInput{
 		TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
 		FileID: f.FileID, FileType: f.FileType, Reason: reason, Message: msg,
 	}).Get(ctx, nil)

@@ -1,0 +1,209 @@
+// Command quotabench measures how meetvault spends Zoom's daily Heavy +
+// Resource-intensive pool, and its end-to-end archive throughput against the
+// engine's ceiling on the same dev server in the same run.
+//
+// The simulator holds one Business account with 20,000 meetings in a month.
+// The tenant archives one recorded user's meetings (the whole pipeline:
+// listing, downloads, S3, Postgres) while its import logs every meeting of the
+// account from Zoom's dashboard (the metadata reconciliation needs). The
+// simulator's own counters say how many pool requests each part made. Then a
+// bare workflow runs as many no-op activities as the archive run executed, on
+// the same dev server, for the throughput ceiling.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/zoomsim"
+)
+
+func main() {
+	meetings := flag.Int("meetings", 20000, "meetings in the simulated account")
+	users := flag.Int("users", 50, "users in the account; one of them is archived")
+	bin := flag.String("bin", "bin", "directory holding the workers and starter binaries")
+	flag.Parse()
+	if err := run(*meetings, *users, *bin); err != nil {
+		fmt.Fprintln(os.Stderr, "bench quota:", err)
+		os.Exit(1)
+	}
+}
+
+type poolStats struct {
+	Labels map[string]int64 `json:"labels"`
+	Calls  map[string]int64 `json:"calls"`
+}
+
+func (p poolStats) pool() int64 { return p.Labels["Heavy"] + p.Labels["Resource-intensive"] }
+
+func simStats(base string) (poolStats, error) {
+	var s poolStats
+	resp, err := http.Get(base + "/_sim/stats")
+	if err != nil {
+		return s, err
+	}
+	defer resp.Body.Close()
+	return s, json.NewDecoder(resp.Body).Decode(&s)
+}
+
+func run(meetings, users int, bin string) error {
+	ctx := context.Background()
+	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY", "MEETVAULT_S3_ENDPOINT"); err != nil {
+		return err
+	}
+	sim := zoomsim.New(zoomsim.Options{Addr: "127.0.0.1:0", Seed: 11})
+	if _, err := sim.Start(); err != nil {
+		return err
+	}
+	defer sim.Close()
+	gen := fmt.Sprintf(`{"generate":{"seed":11,"accounts":1,"users":%d,"meetings":%d,"from":"2026-10-01","to":"2026-10-31","min_file_bytes":512,"max_file_bytes":2048}}`, users, meetings)
+	resp, err := http.Post(sim.URL()+"/_sim/scenario", "application/json", strings.NewReader(gen))
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	acc := sim.Accounts()[0]
+	host := acc.Users[1].Email // an ordinary user, not the owner
+
+	runID := fmt.Sprint(time.Now().Unix())
+	dbURL, drop, err := benchkit.Database(ctx, "bench_quota_"+runID)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	queue := "bench-quota-" + runID
+	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL, "MEETVAULT_S3_BUCKET=meetvault", "MEETVAULT_TASK_QUEUE="+queue,
+		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn")
+	w, err := benchkit.StartWorker(bin, "worker", env)
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	secret, _ := os.CreateTemp("", "secret")
+	secret.WriteString(acc.ClientSecret)
+	secret.Close()
+	defer os.Remove(secret.Name())
+	tenant := "quota" + runID
+	if _, err := benchkit.Starter(bin, env, "tenant", "add", "--id", tenant, "--account-id", acc.AccountID,
+		"--client-id", acc.ClientID, "--client-secret-file", secret.Name(), "--users", host); err != nil {
+		return err
+	}
+	if _, err := http.Post(sim.URL()+"/_sim/stats/reset", "application/json", nil); err != nil {
+		return err
+	}
+	start := time.Now()
+	out, err := benchkit.Starter(bin, env, "import", "--tenant", tenant, "--from", "2026-10-01", "--to", "2026-10-31", "--wait", "--json")
+	if err != nil {
+		return err
+	}
+	seconds := time.Since(start).Seconds()
+	var res struct {
+		Result struct {
+			Meetings       int `json:"meetings"`
+			MeetingsLogged int `json:"meetings_logged"`
+			FilesArchived  int `json:"files_archived"`
+			FilesProc      int `json:"files_processing"`
+			FilesFailed    int `json:"files_failed"`
+			PoolCalls      int `json:"pool_calls"`
+			Pages          int `json:"pages"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		return fmt.Errorf("import output %s: %w", out, err)
+	}
+	stats, err := simStats(sim.URL())
+	if err != nil {
+		return err
+	}
+	r := res.Result
+	logPool := int64(0)
+	for route, n := range stats.Calls {
+		if strings.Contains(route, "/metrics/meetings") && !strings.Contains(route, "participants") {
+			logPool += n
+		}
+	}
+	archivePool := stats.pool() - logPool
+	// Activities the archive run executed: per meeting SaveConversation and
+	// FinishConversation plus one ArchiveFile per file; the listing pages.
+	activities := 2*r.Meetings + r.FilesArchived + r.FilesFailed + r.Pages + 1 + (r.MeetingsLogged+299)/300
+
+	bareSeconds, err := bareCeiling(ctx, activities)
+	if err != nil {
+		return err
+	}
+	perMeeting := (float64(logPool) + float64(archivePool)/float64(max(r.Meetings, 1))*float64(r.MeetingsLogged)) / float64(max(r.MeetingsLogged, 1))
+	fmt.Printf("\n## Quota (one Business account, %d meetings in October)\n\n", r.MeetingsLogged)
+	fmt.Printf("| what | meetings | pool requests (Heavy + Resource-intensive) |\n|---|---|---|\n")
+	fmt.Printf("| meeting log: every meeting of the account (GET /metrics/meetings, 300 a page) | %d | %d |\n", r.MeetingsLogged, logPool)
+	fmt.Printf("| archive: listing, downloads, S3, Postgres for one user's meetings | %d (%d files) | %d |\n", r.Meetings, r.FilesArchived, archivePool)
+	fmt.Printf("\npool requests per archived meeting, all %d meetings archived: %.4f (the seed: ~2)\n", r.MeetingsLogged, perMeeting)
+	if perMeeting > 0 {
+		fmt.Printf("implied capacity of one Business+ account (60,000 pool requests/day): %.0f meetings/day (the seed: ~30,000)\n", 60000/perMeeting)
+	}
+	fmt.Printf("\n## Throughput (same dev server, same run)\n\n")
+	fmt.Printf("| what | seconds | meetings/s |\n|---|---|---|\n")
+	fmt.Printf("| meetvault import (%d meetings, %d files, meeting log of %d) | %.2f | %.1f |\n", r.Meetings, r.FilesArchived, r.MeetingsLogged, seconds, float64(r.Meetings)/seconds)
+	fmt.Printf("| bare workflow: %d no-op activities, 64 in flight | %.2f | %.1f (equivalent) |\n", activities, bareSeconds, float64(r.Meetings)/bareSeconds)
+	fmt.Printf("\nmeetvault / ceiling: %.0f%%\n", 100*bareSeconds/seconds)
+	return nil
+}
+
+// NoOp is the ceiling's activity.
+func NoOp(ctx context.Context, i int) (int, error) { return i, nil }
+
+// Bare runs n no-op activities, at most 64 at a time.
+func Bare(ctx workflow.Context, n int) error {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	sem := workflow.NewSemaphore(ctx, 64)
+	wg := workflow.NewWaitGroup(ctx)
+	for i := 0; i < n; i++ {
+		if err := sem.Acquire(ctx, 1); err != nil {
+			return err
+		}
+		wg.Add(1)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			defer wg.Done()
+			defer sem.Release(1)
+			_ = workflow.ExecuteActivity(ctx, NoOp, i).Get(ctx, nil)
+		})
+	}
+	wg.Wait(ctx)
+	return nil
+}
+
+func bareCeiling(ctx context.Context, n int) (float64, error) {
+	c, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")})
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	queue := fmt.Sprintf("bench-bare-%d", time.Now().UnixNano())
+	w := worker.New(c, queue, worker.Options{MaxConcurrentActivityExecutionSize: 64})
+	w.RegisterWorkflow(Bare)
+	w.RegisterActivity(NoOp)
+	if err := w.Start(); err != nil {
+		return 0, err
+	}
+	defer w.Stop()
+	start := time.Now()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: queue, TaskQueue: queue}, Bare, n)
+	if err != nil {
+		return 0, err
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		return 0, err
+	}
+	return time.Since(start).Seconds(), nil
+}
