@@ -65,12 +65,20 @@ func (p *partSource) fill(buf []byte) (n int, eof bool, err error) {
 		p.hasProbe = false
 		n = 1
 	}
-	m, rerr := io.ReadFull(p.src, buf[n:])
-	n += m
+	// Not io.ReadFull: it reports a short final read as io.ErrUnexpectedEOF,
+	// the same error a truncated HTTP body returns. Only a clean io.EOF ends
+	// the source; a truncated download is an error even when its size was
+	// not announced.
+	var rerr error
+	for n < len(buf) && rerr == nil {
+		var m int
+		m, rerr = p.src.Read(buf[n:])
+		n += m
+	}
 	p.hash.Write(buf[:n])
 	p.offset += int64(n)
 	switch {
-	case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
+	case rerr == io.EOF:
 		p.eof = true
 	case rerr != nil:
 		return n, false, fmt.Errorf("archive: %s: read source at byte %d: %w", p.key, p.offset, rerr)

@@ -89,6 +89,42 @@ func (s *Store) streamNew(ctx context.Context, obj Object, src io.Reader, progre
 	if obj.ExpectedSize > MaxParts*s.partSize {
 		return Result{}, fmt.Errorf("%w (%s: %d bytes, part size %d)", ErrTooManyParts, obj.Key, obj.ExpectedSize, s.partSize)
 	}
+	var head []byte
+	var headSet *bufferSet
+	if obj.ExpectedSize < 0 {
+		// Files of unknown size (CC, TIMELINE) are mostly small: read the
+		// first MiB into an exact buffer before reserving a multipart
+		// upload's buffers, so small files do not queue behind large ones.
+		var err error
+		if headSet, err = s.bufs.acquireExact(ctx, tinyObject); err != nil {
+			return Result{}, err
+		}
+		defer func() {
+			if headSet != nil {
+				headSet.release()
+			}
+		}()
+		b, err := headSet.get(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		n, eof, err := ps.fill(b)
+		if err == nil && !eof {
+			eof, err = ps.atEOF()
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if eof {
+			return s.putSingle(ctx, obj, b[:n], ps)
+		}
+		head = b[:n]
+		// Give the head's budget back before waiting for a full set: a
+		// stream holding one while waiting for the other could deadlock
+		// with its peers. The head bytes stay readable until copied.
+		headSet.release()
+		headSet = nil
+	}
 	set, err := s.bufs.acquire(ctx, s.inFlight+1)
 	if err != nil {
 		return Result{}, err
@@ -98,7 +134,9 @@ func (s *Store) streamNew(ctx context.Context, obj Object, src io.Reader, progre
 	if err != nil {
 		return Result{}, err
 	}
-	n, eof, err := ps.fill(buf)
+	copy(buf, head)
+	n, eof, err := ps.fill(buf[len(head):])
+	n += len(head)
 	if err == nil && !eof {
 		eof, err = ps.atEOF()
 	}

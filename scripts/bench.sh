@@ -5,7 +5,8 @@
 #   BENCH_SIZE  bytes of the recording (default 2 GiB)
 #   BENCH_RUNS  runs of each side, alternating; medians reported (default 3)
 #   BENCH_HOOKS webhook deliveries per measured side (default 2000)
-#   BENCH_ONLY  archive | webhooks | all (default)
+#   BENCH_MEETINGS meetings in the quota benchmark's account (default 20000)
+#   BENCH_ONLY  archive | webhooks | quota | all (default)
 set -euo pipefail
 # Which parts to run: archive, webhooks or all (default).
 ONLY=${BENCH_ONLY:-all}
@@ -27,4 +28,8 @@ if [[ $ONLY == all || $ONLY == webhooks ]]; then
 	fi
 	echo "==> webhooks: ${BENCH_HOOKS:-2000} deliveries per side, 64 in flight"
 	go run ./bench/webhookbench -bin bin -n "${BENCH_HOOKS:-2000}" -c 64
+fi
+if [[ $ONLY == all || $ONLY == quota ]]; then
+	echo "==> quota and throughput: ${BENCH_MEETINGS:-20000} meetings in the account, one user's archived"
+	go run ./bench/quotabench -bin bin -meetings "${BENCH_MEETINGS:-20000}" -users 50
 fi
