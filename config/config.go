@@ -47,7 +47,7 @@ type Worker struct {
 	WebhookMaxSkew     time.Duration `envconfig:"WEBHOOK_MAX_SKEW" default:"5m" desc:"largest difference between a webhook's signed timestamp and this host's clock (Zoom: 5 minutes)"`
 	ZoomWebhookSecret  string        `envconfig:"ZOOM_APP_WEBHOOK_SECRET" desc:"secret token of a Zoom app installed by many accounts: answers endpoint.url_validation on POST /webhooks/zoom"`
 	Migrate            bool          `envconfig:"MIGRATE" default:"true" desc:"apply database migrations at start-up"`
-	MaxConcurrentFiles int           `envconfig:"MAX_CONCURRENT_DOWNLOADS" default:"8" desc:"file downloads archived at once by one worker"`
+	MaxConcurrentFiles int           `envconfig:"MAX_CONCURRENT_DOWNLOADS" default:"32" desc:"file downloads archived at once by one worker"`
 	MaxConcurrentActs  int           `envconfig:"MAX_CONCURRENT_ACTIVITIES" default:"64" desc:"other activities run at once by one worker"`
 	ShutdownGrace      time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"time given to running activities on SIGTERM"`
 }

@@ -21,6 +21,7 @@ func importCmd() *cobra.Command {
 	var wait bool
 	var concurrency int
 	var retry workflows.DownloadRetry
+	var noLog bool
 	cmd := &cobra.Command{
 		Use:     "import",
 		Short:   "Import a tenant's cloud recordings for a window of dates",
@@ -39,7 +40,7 @@ func importCmd() *cobra.Command {
 			}
 			return runImport(cmd.Context(), workflows.ImportWindowInput{
 				TenantID: tenant, Source: source, From: f, To: t, MaxConcurrentArchives: concurrency,
-				DownloadRetry: retry,
+				DownloadRetry: retry, SkipMeetingLog: noLog,
 			}, wait)
 		},
 	}
@@ -50,6 +51,7 @@ func importCmd() *cobra.Command {
 	fl.StringVar(&to, "to", "", "last day, yyyy-mm-dd, inclusive (required)")
 	fl.BoolVar(&wait, "wait", false, "wait for the import to finish, showing progress")
 	fl.IntVar(&concurrency, "concurrency", 0, "meetings archived at once (default 32)")
+	fl.BoolVar(&noLog, "no-meeting-log", false, "archive only: skip the account's meeting log (the dashboard listing that draws on Zoom's daily pool)")
 	fl.Int32Var(&retry.MaximumAttempts, "download-attempts", 0, "attempts per file download before it is recorded as failed (default 6)")
 	fl.DurationVar(&retry.InitialInterval, "download-retry-interval", 0, "first retry delay of a failed download, doubling (default 2s)")
 	for _, r := range []string{"tenant", "from", "to"} {
