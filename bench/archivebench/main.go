@@ -31,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meetvault/meetvault/bench/benchkit"
 	"github.com/meetvault/meetvault/zoomsim"
 )
 
@@ -276,23 +277,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 	if got != want {
 		return sample{}, fmt.Errorf("archived sha256 %q, want %s", got, want)
 	}
-	return sample{seconds: elapsed, rssKiB: peakRSS(worker.Process.Pid)}, nil
-}
-
-// peakRSS reads VmHWM (peak resident set size, KiB) from /proc.
-func peakRSS(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kib int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kib)
-			return kib
-		}
-	}
-	return -1
+	return sample{seconds: elapsed, rssKiB: benchkit.PeakRSS(worker.Process.Pid)}, nil
 }
 
 func emptyBucket(ctx context.Context, bucket string) {
