@@ -44,6 +44,7 @@ type Zoom struct {
 // Worker is the worker process' own settings.
 type Worker struct {
 	IngressAddr        string        `envconfig:"INGRESS_ADDR" default:"127.0.0.1:8088" desc:"listen address of the webhook ingress and health endpoints"`
+	BotWebhookSecret   string        `envconfig:"BOT_WEBHOOK_SECRET" desc:"the bot provider's webhook signing secret (whsec_...), for POST /webhooks/bot"`
 	WebhookMaxSkew     time.Duration `envconfig:"WEBHOOK_MAX_SKEW" default:"5m" desc:"largest difference between a webhook's signed timestamp and this host's clock (Zoom: 5 minutes)"`
 	ZoomWebhookSecret  string        `envconfig:"ZOOM_APP_WEBHOOK_SECRET" desc:"secret token of a Zoom app installed by many accounts: answers endpoint.url_validation on POST /webhooks/zoom"`
 	Migrate            bool          `envconfig:"MIGRATE" default:"true" desc:"apply database migrations at start-up"`

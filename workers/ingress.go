@@ -17,12 +17,15 @@ type ingress struct {
 	addr    string
 	log     *slog.Logger
 	zoom    *zoomWebhooks
+	bot     *botWebhooks
 	metrics *ingressMetrics
 }
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 	m := newIngressMetrics()
 	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log, metrics: m,
+		bot: &botWebhooks{secret: cfg.Worker.BotWebhookSecret, bots: d.store,
+			signal: temporalBotSignaler{c: d.temporal}, now: time.Now, log: log, metrics: m},
 		zoom: &zoomWebhooks{
 			tenants:   newTenantCache(d.store.WebhookTenants, log),
 			sink:      &temporalSink{temporal: d.temporal, store: d.store, taskQueue: cfg.Temporal.TaskQueue},
@@ -38,6 +41,7 @@ func (in *ingress) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /webhooks/zoom/{tenant}", in.zoom.tenantRoute)
 	mux.HandleFunc("POST /webhooks/zoom", in.zoom.sharedRoute)
+	mux.HandleFunc("POST /webhooks/bot", in.bot.serve)
 	mux.Handle("GET /metrics", in.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))

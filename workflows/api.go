@@ -39,6 +39,24 @@ type RecordingCompletedSignal struct {
 	Meeting activities.Meeting `json:"meeting"`
 }
 
+// SignalBotStatus carries a bot provider's status change to the bot's
+// MeetingBot workflow (the webhook handler sends it; polling is the fallback).
+const SignalBotStatus = "bot_status"
+
+// BotStatusSignal is the payload of SignalBotStatus.
+type BotStatusSignal struct {
+	BotID   string    `json:"bot_id"`
+	Code    string    `json:"code"`
+	SubCode string    `json:"sub_code,omitempty"`
+	Message string    `json:"message,omitempty"`
+	At      time.Time `json:"at,omitzero"`
+}
+
+// MeetingBotID is the ID of the workflow that runs one bot in one meeting.
+func MeetingBotID(tenantID, meeting string) string {
+	return fmt.Sprintf("bot/%s/%s", tenantID, meeting)
+}
+
 // Query names.
 const (
 	QueryProgress = "progress" // ImportWindow: ImportProgress
