@@ -38,7 +38,12 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (ArchiveMeetingResult, error) { return w.result, nil }); err != nil {
 		return w.result, err
 	}
-	w.setStatus(ctx, StatusArchiving)
+	// Imports and webhooks start this workflow with its search attributes
+	// set; upsert them only when a starter did not (each upsert is a
+	// visibility write on the server).
+	if _, ok := workflow.GetTypedSearchAttributes(ctx).GetKeyword(AttrStatus); !ok {
+		w.setStatus(ctx, StatusArchiving)
+	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
