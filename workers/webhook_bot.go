@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -37,14 +36,8 @@ type botWebhooks struct {
 }
 
 func (h *botWebhooks) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		h.reject(w, http.StatusRequestEntityTooLarge, outcomeTooLarge, "body larger than 1 MiB")
-		return
-	case err != nil:
-		h.reject(w, http.StatusBadRequest, outcomeMalformed, "cannot read body")
+	body, ok := readWebhookBody(w, r, h.reject)
+	if !ok {
 		return
 	}
 	if h.secret == "" {

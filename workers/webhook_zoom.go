@@ -143,14 +143,20 @@ func (h *zoomWebhooks) sharedRoute(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *zoomWebhooks) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	return readWebhookBody(w, r, h.reject)
+}
+
+// readWebhookBody reads a webhook body of at most 1 MiB; on failure it
+// answers through reject (413 or 400) and returns false.
+func readWebhookBody(w http.ResponseWriter, r *http.Request, reject func(http.ResponseWriter, int, string, string)) ([]byte, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		h.reject(w, http.StatusRequestEntityTooLarge, outcomeTooLarge, "body larger than 1 MiB")
+		reject(w, http.StatusRequestEntityTooLarge, outcomeTooLarge, "body larger than 1 MiB")
 		return nil, false
 	case err != nil:
-		h.reject(w, http.StatusBadRequest, outcomeMalformed, "cannot read body")
+		reject(w, http.StatusBadRequest, outcomeMalformed, "cannot read body")
 		return nil, false
 	}
 	return body, true

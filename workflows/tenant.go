@@ -8,6 +8,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/meetvault/meetvault/zoom"
 )
 
 // Tenant is the per-tenant entity workflow (ID tenant/{tenant}). It owns the
@@ -146,17 +148,12 @@ func (t *tenant) exhausted(now time.Time) bool {
 func (t *tenant) resetAt(now time.Time) time.Time {
 	var until time.Time
 	if t.st.Budget.Used >= t.st.Policy.DailyPool || t.st.Budget.ZoomRemaining == 0 {
-		until = nextMidnightUTC(now)
+		until = zoom.NextMidnightUTC(now)
 	}
 	if b := t.st.Budget.BlockedUntil; b.After(until) {
 		until = b
 	}
 	return until
-}
-
-func nextMidnightUTC(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, time.UTC)
 }
 
 // next takes the first item of the most urgent lane, or enqueues the
@@ -262,7 +259,7 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 		t.st.Lanes[item.Lane] = append([]WorkItem{item}, t.st.Lanes[item.Lane]...)
 		until := res.BlockedUntil
 		if until.IsZero() {
-			until = nextMidnightUTC(workflow.Now(ctx))
+			until = zoom.NextMidnightUTC(workflow.Now(ctx))
 		}
 		t.st.Budget.BlockedUntil = until
 		return nil
@@ -338,7 +335,7 @@ func (t *tenant) status(now time.Time) TenantStatus {
 	s := TenantStatus{
 		TenantID: t.id, Paused: t.st.Paused, Policy: t.st.Policy,
 		PoolUsed: b.Used, PoolLimit: t.st.Policy.DailyPool, PoolRemaining: max(0, t.st.Policy.DailyPool-b.Used),
-		ZoomRemaining: b.ZoomRemaining, NextReset: nextMidnightUTC(now), NextRun: t.st.NextRun,
+		ZoomRemaining: b.ZoomRemaining, NextReset: zoom.NextMidnightUTC(now), NextRun: t.st.NextRun,
 		Backlog: map[string]int{}, Watermarks: map[string]time.Time{}, Running: t.running,
 		Imports: t.st.Imports, Totals: t.st.Totals, LastError: t.st.LastError,
 	}
