@@ -15,14 +15,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -208,49 +205,26 @@ func s2sToken(base, account, id, secret string) (string, error) {
 // fresh database and bucket, and `starter import --wait`.
 func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int) (sample, error) {
 	name := fmt.Sprintf("bench_%d_%d", time.Now().Unix(), i)
-	base := os.Getenv("MEETVAULT_DATABASE_URL")
-	conn, err := pgx.Connect(ctx, base)
+	dbURL, drop, err := benchkit.Database(ctx, name)
 	if err != nil {
 		return sample{}, err
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return sample{}, err
-	}
-	defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	cfg, _ := pgx.ParseConfig(base)
+	defer drop()
 	bucket := strings.ReplaceAll(name, "_", "-")
 	if err := ensureBucket(ctx, s3Client(), bucket); err != nil {
 		return sample{}, err
 	}
 	defer emptyBucket(context.Background(), bucket)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL,
+		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
+		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn", "GOMEMLIMIT=100MiB")
+	worker, err := benchkit.StartWorker(bin, "worker", env)
 	if err != nil {
 		return sample{}, err
 	}
-	ingress := l.Addr().String()
-	l.Close()
-	env := append(os.Environ(),
-		fmt.Sprintf("MEETVAULT_DATABASE_URL=postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name),
-		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
-		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
-		"MEETVAULT_INGRESS_ADDR="+ingress, "MEETVAULT_LOG_LEVEL=warn", "GOMEMLIMIT=100MiB")
-	worker := exec.Command(bin+"/workers", "-mode", "worker")
-	worker.Env = env
-	worker.Stderr = os.Stderr
-	if err := worker.Start(); err != nil {
-		return sample{}, err
-	}
-	defer func() {
-		_ = worker.Process.Signal(syscall.SIGTERM)
-		_ = worker.Wait()
-	}()
-	starter := func(args ...string) ([]byte, error) {
-		cmd := exec.Command(bin+"/starter", args...)
-		cmd.Env = env
-		cmd.Stderr = os.Stderr
-		return cmd.Output()
-	}
+	defer worker.Stop()
+	starter := func(args ...string) ([]byte, error) { return benchkit.Starter(bin, env, args...) }
 	if _, err := starter("dev", "register-sim-tenant", "--sim", sim.URL(), "--tenant", "bench"); err != nil {
 		return sample{}, err
 	}
@@ -269,7 +243,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 		return sample{}, fmt.Errorf("import did not archive the file: %v %s", err, out)
 	}
 	var got string
-	dbConn, err := pgx.Connect(ctx, strings.Replace(base, "/meetvault?", "/"+name+"?", 1))
+	dbConn, err := pgx.Connect(ctx, dbURL)
 	if err == nil {
 		_ = dbConn.QueryRow(ctx, `SELECT sha256 FROM recording_files`).Scan(&got)
 		dbConn.Close(ctx)
@@ -277,7 +251,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 	if got != want {
 		return sample{}, fmt.Errorf("archived sha256 %q, want %s", got, want)
 	}
-	return sample{seconds: elapsed, rssKiB: benchkit.PeakRSS(worker.Process.Pid)}, nil
+	return sample{seconds: elapsed, rssKiB: benchkit.PeakRSS(worker.Pid())}, nil
 }
 
 func emptyBucket(ctx context.Context, bucket string) {
