@@ -50,10 +50,8 @@ type sample struct {
 
 func run(size int64, runs int, bin string) error {
 	ctx := context.Background()
-	for _, k := range []string{"MEETVAULT_DATABASE_URL", "MEETVAULT_S3_ENDPOINT", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"} {
-		if os.Getenv(k) == "" {
-			return fmt.Errorf("%s unset: source .dev/env (make bench does)", k)
-		}
+	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_S3_ENDPOINT", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"); err != nil {
+		return err
 	}
 	sim := zoomsim.New(zoomsim.Options{Addr: "127.0.0.1:0", Seed: 1})
 	if _, err := sim.Start(); err != nil {

@@ -11,7 +11,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,10 +19,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -31,6 +28,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/meetvault/meetvault/activities"
+	"github.com/meetvault/meetvault/bench/benchkit"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoom"
 	"github.com/meetvault/meetvault/zoomsim"
@@ -103,10 +101,8 @@ func drive(n, conc int, do func(i int) error) result {
 
 func run(n, conc int, flood time.Duration, bin string) error {
 	ctx := context.Background()
-	for _, k := range []string{"MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"} {
-		if os.Getenv(k) == "" {
-			return fmt.Errorf("%s unset: source .dev/env (make bench does)", k)
-		}
+	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"); err != nil {
+		return err
 	}
 	tc, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS"), Namespace: namespace})
 	if err != nil {
@@ -125,39 +121,26 @@ func run(n, conc int, flood time.Duration, bin string) error {
 	defer sim.Close()
 	acc := sim.Accounts()[0]
 	runID := strconv.FormatInt(time.Now().Unix(), 10)
-	dbName := "bench_hooks_" + runID
-	base := os.Getenv("MEETVAULT_DATABASE_URL")
-	conn, err := pgx.Connect(ctx, base)
+	dbURL, drop, err := benchkit.Database(ctx, "bench_hooks_"+runID)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+dbName); err != nil {
-		return err
-	}
-	defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+dbName+" WITH (FORCE)")
-	cfg, _ := pgx.ParseConfig(base)
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	ingress := l.Addr().String()
-	l.Close()
+	defer drop()
+	ingress := benchkit.FreeAddr()
 	tenant := "hooks" + runID
-	env := append(os.Environ(),
-		fmt.Sprintf("MEETVAULT_DATABASE_URL=postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, dbName),
+	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL,
 		"MEETVAULT_TEMPORAL_NAMESPACE="+namespace, "MEETVAULT_TASK_QUEUE=bench-no-worker-"+runID,
 		"MEETVAULT_INGRESS_ADDR="+ingress, "MEETVAULT_LOG_LEVEL=error", "MEETVAULT_S3_BUCKET=unused")
-	reg := exec.Command(bin+"/starter", "dev", "register-sim-tenant", "--sim", sim.URL(), "--tenant", tenant)
-	reg.Env, reg.Stderr = env, os.Stderr
-	if err := reg.Run(); err != nil {
+	if _, err := benchkit.Starter(bin, env, "dev", "register-sim-tenant", "--sim", sim.URL(), "--tenant", tenant); err != nil {
 		return err
 	}
 	// Ingress only: no worker polls the queue, so both sides measure the
 	// same thing: deliveries made durable in Temporal.
-	w := exec.Command(bin+"/workers", "-mode", "ingress")
-	w.Env, w.Stderr = env, os.Stderr
-	if err := w.Start(); err != nil {
+	w, err := benchkit.StartWorker(bin, "ingress", env)
+	if err != nil {
 		return err
 	}
-	defer func() { _ = w.Process.Signal(syscall.SIGTERM); _ = w.Wait() }()
+	defer w.Stop()
 	if err := waitHealthy("http://" + ingress + "/healthz"); err != nil {
 		return err
 	}
