@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,11 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 
 	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/bench/benchkit"
 	"github.com/meetvault/meetvault/store"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -97,18 +96,11 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-"),
 		tenant: fmt.Sprintf("acme-%d", time.Now().UnixNano()%1e9)}
 
-	base := mustEnv(t, "MEETVAULT_DATABASE_URL")
-	conn, err := pgx.Connect(ctx, base)
+	mustEnv(t, "MEETVAULT_DATABASE_URL")
+	dbURL, drop, err := benchkit.Database(ctx, name)
 	require.NoError(t, err)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		conn.Close(context.Background())
-	})
-	cfg, err := pgx.ParseConfig(base)
-	require.NoError(t, err)
-	e.dbURL = fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+	t.Cleanup(drop)
+	e.dbURL = dbURL
 
 	e.sim = zoomsim.New(zoomsim.Options{Addr: "127.0.0.1:0", Seed: 1})
 	_, err = e.sim.Start()
@@ -122,7 +114,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	require.NoError(t, e.s3.EnsureBucket(ctx))
 
-	e.ingress = freeAddr(t)
+	e.ingress = benchkit.FreeAddr()
 	e.vars = append(os.Environ(),
 		"MEETVAULT_DATABASE_URL="+e.dbURL,
 		"MEETVAULT_S3_BUCKET="+e.bucket,
@@ -155,13 +147,6 @@ func secretKey(t *testing.T) []byte {
 	k, err := base64Decode(v)
 	require.NoError(t, err)
 	return k
-}
-
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func (e *env) startWorker() {

@@ -9,30 +9,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/meetvault/meetvault/bench/benchkit"
 )
 
 // freshDatabase creates an empty database on the embedded stack's Postgres.
 func freshDatabase(t *testing.T) string {
-	base := os.Getenv("MEETVAULT_DATABASE_URL")
-	if os.Getenv("MEETVAULT_INTEGRATION") != "1" || base == "" {
+	if os.Getenv("MEETVAULT_INTEGRATION") != "1" || os.Getenv("MEETVAULT_DATABASE_URL") == "" {
 		t.Skip("needs the embedded stack's Postgres: run make test")
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
+	url, drop, err := benchkit.Database(context.Background(), fmt.Sprintf("store_test_%d", time.Now().UnixNano()%1e9))
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := fmt.Sprintf("store_test_%d", time.Now().UnixNano()%1e9)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		conn.Close(context.Background())
-	})
-	cfg, _ := pgx.ParseConfig(base)
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+	t.Cleanup(drop)
+	return url
 }
 
 // Several processes starting at once on a fresh database: the migrations
