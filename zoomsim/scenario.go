@@ -19,6 +19,12 @@ type Scenario struct {
 	// Generate, when set, asks for a generated scenario instead; Accounts must
 	// then be empty.
 	Generate *GenerateRequest `json:"generate,omitempty"`
+	// UserOAuthApp is the user-level (authorization code) OAuth app hosts
+	// install to grant join tokens; defaulted from Seed (scenario_live.go).
+	UserOAuthApp *ScenarioUserOAuthApp `json:"user_oauth_app,omitempty"`
+	// BotProvider configures the Recall-compatible bot API under /api/v1;
+	// defaulted from Seed (scenario_live.go).
+	BotProvider *ScenarioBotProvider `json:"bot_provider,omitempty"`
 }
 
 // ScenarioAccount is one Zoom account with one Server-to-Server OAuth app.
@@ -36,6 +42,8 @@ type ScenarioAccount struct {
 	// WebhookURL optionally subscribes the account to every webhook event the
 	// simulator sends (no URL validation handshake; see POST /_sim/webhooks).
 	WebhookURL string `json:"webhook_url,omitempty"`
+	// LiveMeetings are meetings a bot can join (scenario_live.go).
+	LiveMeetings []ScenarioLiveMeeting `json:"live_meetings,omitempty"`
 }
 
 // ScenarioUser is a user of an account. The first user is the account owner
@@ -48,6 +56,8 @@ type ScenarioUser struct {
 	Type      int    `json:"type,omitempty"`     // 1 basic, 2 licensed (default)
 	Status    string `json:"status,omitempty"`   // "active" (default), "inactive", "pending"
 	Timezone  string `json:"timezone,omitempty"` // default "America/New_York"
+	// Settings are the user's recording settings (scenario_live.go).
+	Settings *ScenarioUserSettings `json:"settings,omitempty"`
 }
 
 // ScenarioMeeting is one recorded meeting instance (a conversation).
