@@ -17,9 +17,14 @@ func buildWorld(sc Scenario) (*world, error) {
 		accountByClient: map[string]*account{},
 		fileByOpaque:    map[string]*recFile{},
 		fileByID:        map[string]*recFile{},
+		liveMeetingByID: map[int64]*liveMeeting{},
 	}
 	meetingUUIDs := map[string]bool{}
-	filled := Scenario{Seed: sc.Seed, Accounts: make([]ScenarioAccount, len(sc.Accounts))}
+	filled := Scenario{Seed: sc.Seed, Accounts: make([]ScenarioAccount, len(sc.Accounts)),
+		UserOAuthApp: sc.UserOAuthApp, BotProvider: sc.BotProvider}
+	if err := fillGlobal(d, &filled); err != nil {
+		return nil, err
+	}
 	for i, sa := range sc.Accounts {
 		a, err := w.addAccount(d, i, &sa, meetingUUIDs)
 		if err != nil {
@@ -80,6 +85,11 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 			return nil, fmt.Errorf("meetings[%d]: %w", k, err)
 		}
 	}
+	for k := range sa.LiveMeetings {
+		if err := w.addLiveMeeting(d, a, &sa.LiveMeetings[k], fmt.Sprintf("account/%d/live/%d", i, k)); err != nil {
+			return nil, fmt.Errorf("live_meetings[%d]: %w", k, err)
+		}
+	}
 	sortNewestFirst(a.meetings)
 	for _, ms := range a.meetingsByID {
 		sortNewestFirst(ms)
@@ -102,6 +112,8 @@ func (a *account) addUser(d deriver, i, j int, su *ScenarioUser) (*user, error) 
 	if su.Type == 0 {
 		su.Type = 2
 	}
+	var settings userSettings
+	su.Settings, settings = fillUserSettings(su.Settings)
 	if a.userByID[su.ID] != nil {
 		return nil, fmt.Errorf("duplicate user id %q", su.ID)
 	}
@@ -110,7 +122,7 @@ func (a *account) addUser(d deriver, i, j int, su *ScenarioUser) (*user, error) 
 	}
 	u := &user{
 		ID: su.ID, Email: su.Email, FirstName: su.FirstName, LastName: su.LastName,
-		Type: su.Type, Status: su.Status, Timezone: su.Timezone, PMI: pmi,
+		Type: su.Type, Status: su.Status, Timezone: su.Timezone, PMI: pmi, Settings: settings,
 		CreatedAt: time.Date(2024, 1, 2, 15, 4, 5, 0, time.UTC).Add(time.Duration(j) * 24 * time.Hour),
 	}
 	a.userByID[u.ID] = u

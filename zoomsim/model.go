@@ -16,6 +16,7 @@ type world struct {
 	accountByClient map[string]*account
 	fileByOpaque    map[string]*recFile
 	fileByID        map[string]*recFile
+	liveMeetingByID map[int64]*liveMeeting
 }
 
 type account struct {
@@ -58,6 +59,7 @@ type user struct {
 	Timezone  string
 	PMI       int64
 	CreatedAt time.Time
+	Settings  userSettings
 }
 
 func (u *user) displayName() string {

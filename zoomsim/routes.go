@@ -44,7 +44,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /_sim/faults", s.adminFaults)
 	mux.HandleFunc("GET /_sim/ratelimits", s.adminRateLimits)
 	mux.HandleFunc("POST /_sim/ratelimits", s.adminRateLimits)
-	s.webhookRoutes(mux) // GET/POST /_sim/webhooks, POST /_sim/webhooks/send
+	s.webhookRoutes(mux)   // GET/POST /_sim/webhooks, POST /_sim/webhooks/send
 	s.userOAuthRoutes(mux) // /oauth/authorize, user grants, /v2/users/{id}/settings, /v2/meetings/{id}[/jointoken/local_recording]
 	s.botRoutes(mux)       // /api/v1/bot/..., bot media downloads, /_sim/bots
 	return s.logged(mux)

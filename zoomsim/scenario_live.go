@@ -1,5 +1,11 @@
 package zoomsim
 
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
 // Scenario types for live meetings, meeting bots and user-level OAuth: the
 // contract between the bot-provider simulation (bots*.go) and the user OAuth
 // and join-token simulation (useroauth*.go, jointoken*.go). Durations in
@@ -90,4 +96,131 @@ type ScenarioLiveMeeting struct {
 	// RecordingSize is the size in bytes of the bot's video_mixed MP4 for
 	// one second of recording (default 64 KiB per second recorded).
 	BytesPerSecond int64 `json:"bytes_per_second,omitempty"`
+}
+
+// liveMeeting is a built ScenarioLiveMeeting (immutable, like the world).
+type liveMeeting struct {
+	acct *account
+	host *user
+	spec ScenarioLiveMeeting // every default filled in
+}
+
+// hostAttends reports the filled-in HostAttends.
+func (m *liveMeeting) hostAttends() bool { return m.spec.HostAttends == nil || *m.spec.HostAttends }
+
+// joinURL is the invite link bots are sent to.
+func (m *liveMeeting) joinURL() string {
+	return fmt.Sprintf("https://zoom.us/j/%d?pwd=%s", m.spec.ID, m.spec.Passcode)
+}
+
+// userSettings are a user's filled-in settings.
+type userSettings struct {
+	LocalRecording, LocalRecordingRequests, CloudRecording bool
+}
+
+func fillUserSettings(s *ScenarioUserSettings) (*ScenarioUserSettings, userSettings) {
+	if s == nil {
+		s = &ScenarioUserSettings{}
+	}
+	t := true
+	if s.LocalRecording == nil {
+		s.LocalRecording = &t
+	}
+	if s.LocalRecordingRequests == nil {
+		s.LocalRecordingRequests = &t
+	}
+	if s.CloudRecording == nil {
+		s.CloudRecording = &t
+	}
+	return s, userSettings{*s.LocalRecording, *s.LocalRecordingRequests, *s.CloudRecording}
+}
+
+// fillGlobal fills the simulator-wide user OAuth app and bot provider.
+func fillGlobal(d deriver, sc *Scenario) error {
+	r := d.rng("global")
+	defClient, defSecret, defKey, defHook := clientID(r), clientSecret(r), randString(r, alnumAlphabet, 40), randString(r, alnumAlphabet, 32)
+	app := ScenarioUserOAuthApp{}
+	if sc.UserOAuthApp != nil {
+		app = *sc.UserOAuthApp
+	}
+	app.ClientID = orDefault(app.ClientID, defClient)
+	app.ClientSecret = orDefault(app.ClientSecret, defSecret)
+	if app.AccessTokenTTLSeconds == 0 {
+		app.AccessTokenTTLSeconds = 3599
+	}
+	if app.AccessTokenTTLSeconds < 0 {
+		return fmt.Errorf("user_oauth_app.access_token_ttl_seconds must be positive")
+	}
+	sc.UserOAuthApp = &app
+	bp := ScenarioBotProvider{}
+	if sc.BotProvider != nil {
+		bp = *sc.BotProvider
+	}
+	bp.APIKey = orDefault(bp.APIKey, defKey)
+	bp.WebhookSecret = orDefault(bp.WebhookSecret, "whsec_"+base64.StdEncoding.EncodeToString([]byte(defHook)))
+	bp.WebhookHeaders = orDefault(bp.WebhookHeaders, "webhook")
+	if bp.WebhookHeaders != "webhook" && bp.WebhookHeaders != "svix" {
+		return fmt.Errorf("bot_provider.webhook_headers %q: want webhook or svix", bp.WebhookHeaders)
+	}
+	if !strings.HasPrefix(bp.WebhookSecret, "whsec_") {
+		return fmt.Errorf("bot_provider.webhook_secret must start with whsec_")
+	}
+	if _, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(bp.WebhookSecret, "whsec_")); err != nil {
+		return fmt.Errorf("bot_provider.webhook_secret: %w", err)
+	}
+	if bp.WebhookURL != "" {
+		if err := checkWebhookURL(bp.WebhookURL); err != nil {
+			return fmt.Errorf("bot_provider.webhook_url: %w", err)
+		}
+	}
+	sc.BotProvider = &bp
+	return nil
+}
+
+// addLiveMeeting fills in and indexes one live meeting of account a.
+func (w *world) addLiveMeeting(d deriver, a *account, sm *ScenarioLiveMeeting, label string) error {
+	r := d.rng(label)
+	defID, defPass := 80000000000+r.Int64N(19999999999), randString(r, alnumAlphabet, 10)
+	defUUID := meetingUUID(r, false)
+	if sm.ID == 0 {
+		sm.ID = defID
+	}
+	sm.UUID = orDefault(sm.UUID, defUUID)
+	sm.Passcode = orDefault(sm.Passcode, defPass)
+	sm.Topic = orDefault(sm.Topic, fmt.Sprintf("Live meeting %d", sm.ID))
+	if len(a.users) == 0 {
+		return fmt.Errorf("account has no users to host it")
+	}
+	host := a.users[0]
+	if sm.HostID != "" {
+		if host = a.findUser(sm.HostID); host == nil {
+			return fmt.Errorf("host_id %q is not a user of the account", sm.HostID)
+		}
+	}
+	sm.HostID = host.ID
+	if sm.HostAttends == nil {
+		t := true
+		sm.HostAttends = &t
+	}
+	switch sm.HostAnswer {
+	case "":
+		sm.HostAnswer = "allow"
+	case "allow", "deny", "ignore":
+	default:
+		return fmt.Errorf("host_answer %q: want allow, deny or ignore", sm.HostAnswer)
+	}
+	if sm.EndsAfterMS == 0 {
+		sm.EndsAfterMS = 5000
+	}
+	if sm.BytesPerSecond == 0 {
+		sm.BytesPerSecond = 64 << 10
+	}
+	if sm.EndsAfterMS < 0 || sm.HostJoinsAfterMS < 0 || sm.AnswerAfterMS < 0 || sm.AdmitAfterMS < 0 || sm.BytesPerSecond < 0 || sm.JoinInternalErrors < -1 {
+		return fmt.Errorf("negative durations or sizes")
+	}
+	if w.liveMeetingByID[sm.ID] != nil {
+		return fmt.Errorf("duplicate live meeting id %d", sm.ID)
+	}
+	w.liveMeetingByID[sm.ID] = &liveMeeting{acct: a, host: host, spec: *sm}
+	return nil
 }
