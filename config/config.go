@@ -53,6 +53,25 @@ type Worker struct {
 	ShutdownGrace      time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"time given to running activities on SIGTERM"`
 }
 
+// Bots is the Recall-compatible meeting-bot provider.
+type Bots struct {
+	BotAPIURL string `envconfig:"BOT_API_URL" desc:"bot provider API base URL, e.g. https://us-east-1.recall.ai (the simulator serves /api/v1 too); empty disables bots"`
+	BotAPIKey string `envconfig:"BOT_API_KEY" desc:"bot provider API key, sent as Authorization: Token <key>"`
+	// BotSettingsHelpURL is linked in the chat message a bot sends when the
+	// host's Zoom settings forbid local recording.
+	BotSettingsHelpURL string `envconfig:"BOT_SETTINGS_HELP_URL" default:"https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0063640" desc:"fix instructions linked in the bot's chat message when the host's Zoom settings block local recording"`
+}
+
+// HostOAuth is the user-level Zoom OAuth app (authorization code + PKCE)
+// hosts connect so bots can record their meetings with a join token.
+type HostOAuth struct {
+	ZoomUserClientID     string `envconfig:"ZOOM_USER_CLIENT_ID" desc:"client ID of the user-level Zoom OAuth app hosts connect (join tokens for local recording); empty disables host OAuth"`
+	ZoomUserClientSecret string `envconfig:"ZOOM_USER_CLIENT_SECRET" desc:"client secret of that app"`
+	// PublicURL is where Zoom's OAuth redirect and the bot provider reach the
+	// ingress: /oauth/zoom/callback and /bot/join-token hang off it.
+	PublicURL string `envconfig:"PUBLIC_URL" default:"http://127.0.0.1:8088" desc:"public base URL of the ingress (OAuth redirect and the bots' join_token_url)"`
+}
+
 // Config is everything the worker needs.
 //
 // The sections are embedded so their variables keep the plain MEETVAULT_
@@ -63,6 +82,8 @@ type Config struct {
 	S3
 	Zoom
 	Worker
+	Bots
+	HostOAuth
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
