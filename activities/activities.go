@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/botprovider"
 	"github.com/meetvault/meetvault/store"
 	"github.com/meetvault/meetvault/zoom"
 )
@@ -26,6 +27,10 @@ type Activities struct {
 	// by every activity of this worker; Plan picks Zoom's per-second table.
 	Limiters *zoom.LimiterRegistry
 	Plan     zoom.Plan
+	// Bots is the meeting-bot provider (nil: bots disabled); Hosts finds
+	// hosts who connected Zoom OAuth (nil: no join tokens).
+	Bots  *botprovider.Client
+	Hosts HostDirectory
 
 	mu      sync.Mutex
 	clients map[string]cachedClient

@@ -81,6 +81,9 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 // are skipped when the server ignores it). From byte 0 it refuses HTML error
 // pages that came with a misleading content type.
 func (a *Activities) openDownload(ctx context.Context, in ArchiveFileInput, offset int64) (io.ReadCloser, error) {
+	if in.Source == SourceBot {
+		return a.openBotDownload(ctx, in, offset)
+	}
 	c, err := a.zoomClient(ctx, in.TenantID)
 	if err != nil {
 		return nil, err

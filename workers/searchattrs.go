@@ -22,7 +22,8 @@ func ensureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	}
 	missing := map[string]enumspb.IndexedValueType{}
 	for _, k := range []string{workflows.AttrTenant.GetName(), workflows.AttrSource.GetName(),
-		workflows.AttrMeetingUUID.GetName(), workflows.AttrStatus.GetName()} {
+		workflows.AttrMeetingUUID.GetName(), workflows.AttrStatus.GetName(),
+		workflows.AttrBotStatus.GetName(), workflows.AttrSubCode.GetName()} {
 		if _, ok := have.GetCustomAttributes()[k]; !ok {
 			missing[k] = enumspb.INDEXED_VALUE_TYPE_KEYWORD
 		}

@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 
 	"github.com/meetvault/meetvault/activities"
+	"github.com/meetvault/meetvault/botprovider"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoom"
@@ -27,6 +30,14 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		ZoomAPIURL: cfg.Zoom.APIURL, ZoomOAuthURL: cfg.Zoom.OAuthURL,
 		Limiters: &zoom.LimiterRegistry{}, Plan: zoom.Plan(cfg.Zoom.Plan),
 	}
+	if cfg.Bots.BotAPIURL != "" {
+		bots, err := botprovider.New(botprovider.Config{BaseURL: cfg.Bots.BotAPIURL, APIKey: cfg.Bots.BotAPIKey,
+			HTTPClient: &http.Client{Timeout: 30 * time.Second}, UserAgent: "meetvault", Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("bot provider (MEETVAULT_BOT_API_URL / MEETVAULT_BOT_API_KEY): %w", err)
+		}
+		acts.Bots = bots
+	}
 	tq := cfg.Temporal.TaskQueue
 	main := worker.New(d.temporal, tq, worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
@@ -35,6 +46,7 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	main.RegisterWorkflow(workflows.ImportWindow)
 	main.RegisterWorkflow(workflows.ArchiveMeeting)
 	main.RegisterWorkflow(workflows.Tenant)
+	main.RegisterWorkflow(workflows.MeetingBot)
 	main.RegisterActivity(acts)
 
 	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{

@@ -1,0 +1,347 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/meetvault/meetvault/botprovider"
+)
+
+// SourceBot names archives of meeting-bot media (S3 prefix, archive IDs).
+const SourceBot = "bot"
+
+// Error types of bot activities.
+const (
+	ErrBotsDisabled      = "bots_disabled"       // no bot provider configured
+	ErrBotPoolExhausted  = "bot_pool_exhausted"  // 507: the provider has no free bot right now; retried
+	ErrBotRejected       = "bot_rejected"        // the provider refused the request (4xx): fix and retry by hand
+	ErrBotMediaNotReady  = "bot_media_not_ready" // the recording is still being processed; retried
+	ErrBotMediaMissing   = "bot_media_missing"   // the bot has no recording to archive
+	ErrBotProviderFailed = "bot_provider_error"  // other provider errors; retried
+)
+
+// HostInfo is the connected host of a meeting (Zoom OAuth).
+type HostInfo struct {
+	ZoomUserID string
+	Email      string
+	// LocalRecording is the host's "Record to computer files" setting as
+	// last read (nil: unknown).
+	LocalRecording *bool
+}
+
+// HostDirectory finds hosts who connected Zoom OAuth and issues the bots'
+// join_token_url links (hostauth.Service behind an adapter in the worker).
+type HostDirectory interface {
+	// HostOf returns the tenant's connected host of the meeting; ok is
+	// false when nobody connected hosts it. note explains a connection that
+	// exists but cannot be used (dead, reconnect needed).
+	HostOf(ctx context.Context, tenantID, meetingID string) (h HostInfo, ok bool, note string, err error)
+	// JoinTokenURL issues a per-bot link minting join tokens through the
+	// host's connection until expires.
+	JoinTokenURL(ctx context.Context, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error)
+}
+
+// PlanBotInput asks how a bot can get consent in a meeting.
+type PlanBotInput struct {
+	TenantID  string `json:"tenant_id"`
+	MeetingID string `json:"meeting_id"`
+}
+
+// PlanBotResult: whether a join token can be had.
+type PlanBotResult struct {
+	HostConnected  bool   `json:"host_connected"`
+	HostZoomUserID string `json:"host_zoom_user_id,omitempty"`
+	HostEmail      string `json:"host_email,omitempty"`
+	// LocalRecordingOff: the connected host's local recording setting is
+	// off, which no join token fixes.
+	LocalRecordingOff bool   `json:"local_recording_off,omitempty"`
+	Note              string `json:"note,omitempty"`
+}
+
+// PlanBot looks for a connected host of the meeting.
+func (a *Activities) PlanBot(ctx context.Context, in PlanBotInput) (PlanBotResult, error) {
+	if a.Hosts == nil {
+		return PlanBotResult{Note: "host OAuth is not configured (MEETVAULT_ZOOM_USER_CLIENT_ID)"}, nil
+	}
+	h, ok, note, err := a.Hosts.HostOf(ctx, in.TenantID, in.MeetingID)
+	if err != nil {
+		return PlanBotResult{}, fmt.Errorf("tenant %s meeting %s: looking for a connected host: %w", in.TenantID, in.MeetingID, err)
+	}
+	if !ok {
+		return PlanBotResult{Note: note}, nil
+	}
+	return PlanBotResult{HostConnected: true, HostZoomUserID: h.ZoomUserID, HostEmail: h.Email,
+		LocalRecordingOff: h.LocalRecording != nil && !*h.LocalRecording, Note: note}, nil
+}
+
+// CreateBotInput sends one bot to a meeting.
+type CreateBotInput struct {
+	TenantID   string    `json:"tenant_id"`
+	WorkflowID string    `json:"workflow_id"`
+	MeetingURL string    `json:"meeting_url"`
+	MeetingID  string    `json:"meeting_id"`
+	BotName    string    `json:"bot_name,omitempty"`
+	JoinAt     time.Time `json:"join_at,omitzero"`
+	// JoinTokenUser, when set, gives the bot a join_token_url minting join
+	// tokens through this connected host until LinkExpires. The link (a
+	// secret) never enters workflow history.
+	JoinTokenUser string    `json:"join_token_user,omitempty"`
+	LinkExpires   time.Time `json:"link_expires,omitzero"`
+	// Provider automatic-leave timeouts in seconds (0: provider default).
+	WaitingRoomTimeout        int `json:"waiting_room_timeout,omitempty"`
+	InCallNotRecordingTimeout int `json:"in_call_not_recording_timeout,omitempty"`
+	PermissionDeniedTimeout   int `json:"permission_denied_timeout,omitempty"`
+}
+
+// CreateBotResult names the bot.
+type CreateBotResult struct {
+	BotID string `json:"bot_id"`
+}
+
+// CreateBot creates the bot at the provider and registers it, so its status
+// webhooks reach the workflow.
+func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBotResult, error) {
+	if a.Bots == nil {
+		return CreateBotResult{}, temporal.NewNonRetryableApplicationError(
+			"no bot provider configured: set MEETVAULT_BOT_API_URL and MEETVAULT_BOT_API_KEY", ErrBotsDisabled, nil)
+	}
+	req := botprovider.CreateBotRequest{
+		MeetingURL:      in.MeetingURL,
+		BotName:         in.BotName,
+		JoinAt:          in.JoinAt,
+		RecordingConfig: botprovider.RecordingOptions{VideoMixedMP4: true, ParticipantEvents: true}.JSON(),
+		AutomaticLeave: &botprovider.AutomaticLeave{
+			WaitingRoomTimeout:               in.WaitingRoomTimeout,
+			InCallNotRecordingTimeout:        in.InCallNotRecordingTimeout,
+			RecordingPermissionDeniedTimeout: in.PermissionDeniedTimeout,
+		},
+		Metadata: map[string]string{"meetvault_tenant": in.TenantID, "meetvault_workflow": in.WorkflowID},
+	}
+	if in.JoinTokenUser != "" {
+		if a.Hosts == nil {
+			return CreateBotResult{}, temporal.NewNonRetryableApplicationError("join token requested but host OAuth is not configured", ErrBotsDisabled, nil)
+		}
+		link, err := a.Hosts.JoinTokenURL(ctx, in.TenantID, in.MeetingID, in.JoinTokenUser, in.WorkflowID, in.LinkExpires)
+		if err != nil {
+			return CreateBotResult{}, fmt.Errorf("issuing the join-token link: %w", err)
+		}
+		req.Zoom = &botprovider.ZoomConfig{JoinTokenURL: link}
+	}
+	bot, err := a.Bots.CreateBot(ctx, req)
+	if err != nil {
+		return CreateBotResult{}, classifyBotError(err, "creating a bot for meeting "+in.MeetingID)
+	}
+	// The workflow polls too, so a status webhook that arrives before this
+	// insert (and is ignored as unknown) is not lost.
+	if err := a.Store.RegisterBot(ctx, bot.ID, in.TenantID, in.WorkflowID); err != nil {
+		return CreateBotResult{}, err
+	}
+	return CreateBotResult{BotID: bot.ID}, nil
+}
+
+// BotStatusInput names a bot.
+type BotStatusInput struct {
+	BotID string `json:"bot_id"`
+}
+
+// BotStatus is one status change as the provider reports it.
+type BotStatus struct {
+	Code    string    `json:"code"`
+	SubCode string    `json:"sub_code,omitempty"`
+	Message string    `json:"message,omitempty"`
+	At      time.Time `json:"at,omitzero"`
+}
+
+// BotStatusResult is the bot's status history and who is in the call.
+type BotStatusResult struct {
+	Statuses     []BotStatus `json:"statuses"`
+	Participants int         `json:"participants"`
+	HostPresent  bool        `json:"host_present"`
+}
+
+// GetBotStatus polls the provider (the fallback when webhooks stop).
+func (a *Activities) GetBotStatus(ctx context.Context, in BotStatusInput) (BotStatusResult, error) {
+	if a.Bots == nil {
+		return BotStatusResult{}, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+	}
+	bot, err := a.Bots.GetBot(ctx, in.BotID)
+	if err != nil {
+		return BotStatusResult{}, classifyBotError(err, "reading bot "+in.BotID)
+	}
+	var out BotStatusResult
+	for _, s := range bot.StatusChanges {
+		out.Statuses = append(out.Statuses, BotStatus{Code: s.Code, SubCode: s.SubCode, Message: s.Message, At: s.CreatedAt})
+	}
+	out.Participants = len(bot.MeetingParticipants)
+	for _, p := range bot.MeetingParticipants {
+		out.HostPresent = out.HostPresent || p.IsHost
+	}
+	return out, nil
+}
+
+// BotChatInput is one chat message from the bot.
+type BotChatInput struct {
+	BotID   string `json:"bot_id"`
+	To      string `json:"to"`
+	Message string `json:"message"`
+}
+
+// SendBotChat sends a chat message from the bot.
+func (a *Activities) SendBotChat(ctx context.Context, in BotChatInput) error {
+	if a.Bots == nil {
+		return temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+	}
+	return classifyBotError(a.Bots.SendChatMessage(ctx, in.BotID, in.To, in.Message), "chat message from bot "+in.BotID)
+}
+
+// LeaveBot takes the bot out of the call. A bot that already left is fine.
+func (a *Activities) LeaveBot(ctx context.Context, in BotStatusInput) error {
+	if a.Bots == nil {
+		return temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+	}
+	err := a.Bots.LeaveCall(ctx, in.BotID)
+	var apiErr *botprovider.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
+		return nil // not in a call (any more): nothing to leave
+	}
+	return classifyBotError(err, "leaving with bot "+in.BotID)
+}
+
+// BotMediaResult describes the bot's recording as files to archive. The
+// provider's download links are short-lived secrets: ArchiveFile asks the
+// provider for a fresh one instead of carrying it in history.
+type BotMediaResult struct {
+	Files     []RecordingFile `json:"files"`
+	StartedAt time.Time       `json:"started_at,omitzero"`
+}
+
+// BotMedia waits (by failing retryably) until the bot's media is processed
+// and lists it.
+func (a *Activities) BotMedia(ctx context.Context, in BotStatusInput) (BotMediaResult, error) {
+	if a.Bots == nil {
+		return BotMediaResult{}, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+	}
+	bot, err := a.Bots.GetBot(ctx, in.BotID)
+	if err != nil {
+		return BotMediaResult{}, classifyBotError(err, "reading bot "+in.BotID)
+	}
+	var out BotMediaResult
+	for _, r := range bot.Recordings {
+		v := r.MediaShortcuts.VideoMixed
+		if v == nil {
+			continue
+		}
+		if v.Status.Code != "" && v.Status.Code != "done" || v.Data.DownloadURL == "" {
+			return out, temporal.NewApplicationError(
+				fmt.Sprintf("bot %s: recording %s is still being processed (%s)", in.BotID, r.ID, v.Status.Code), ErrBotMediaNotReady)
+		}
+		ext := strings.ToUpper(orString(v.Format, "mp4"))
+		out.Files = append(out.Files, RecordingFile{
+			FileID: v.ID, FileType: "MP4", FileExtension: ext, RecordingType: "bot_video_mixed",
+			Status: "completed", RecordingStart: r.StartedAt, RecordingEnd: r.CompletedAt,
+		})
+		if out.StartedAt.IsZero() || r.StartedAt.Before(out.StartedAt) {
+			out.StartedAt = r.StartedAt
+		}
+	}
+	if len(out.Files) == 0 {
+		return out, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("bot %s has no video recording to archive", in.BotID), ErrBotMediaMissing, nil)
+	}
+	return out, nil
+}
+
+// openBotDownload opens a bot recording for ArchiveFile: a fresh download
+// link from the provider, fetched with a Range request from offset.
+func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, offset int64) (io.ReadCloser, error) {
+	if a.Bots == nil {
+		return nil, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+	}
+	bot, err := a.Bots.GetBot(ctx, in.ConversationUUID)
+	if err != nil {
+		return nil, classifyBotError(err, "reading bot "+in.ConversationUUID)
+	}
+	link := ""
+	for _, r := range bot.Recordings {
+		if v := r.MediaShortcuts.VideoMixed; v != nil && v.ID == in.File.FileID {
+			link = v.Data.DownloadURL
+		}
+	}
+	if link == "" {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("bot %s no longer offers media %s", in.ConversationUUID, in.File.FileID), ErrBotMediaMissing, nil)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return nil, err
+	}
+	if offset > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", offset))
+	}
+	hc := a.HTTPClient
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case offset > 0 && resp.StatusCode == http.StatusPartialContent:
+		return resp.Body, nil
+	case resp.StatusCode == http.StatusOK:
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			resp.Body.Close()
+			return nil, htmlError("bot media download answered text/html")
+		}
+		if offset > 0 {
+			if _, err := io.CopyN(io.Discard, resp.Body, offset); err != nil {
+				resp.Body.Close()
+				return nil, fmt.Errorf("skipping %d archived bytes: %w", offset, err)
+			}
+			return resp.Body, nil
+		}
+		src, err := refuseHTML(resp.Body)
+		if err != nil {
+			resp.Body.Close()
+			return nil, err
+		}
+		return readCloser{Reader: src, Closer: resp.Body}, nil
+	default:
+		resp.Body.Close()
+		return nil, fmt.Errorf("bot media download: HTTP %d", resp.StatusCode)
+	}
+}
+
+func classifyBotError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var pool *botprovider.PoolExhaustedError
+	var rl *botprovider.RateLimitError
+	var apiErr *botprovider.APIError
+	switch {
+	case errors.As(err, &pool):
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s: %v", what, err), ErrBotPoolExhausted,
+			temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: pool.Delay()})
+	case errors.As(err, &rl):
+		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed, err)
+	case errors.As(err, &apiErr) && !apiErr.Temporary():
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %v", what, err), ErrBotRejected, err)
+	}
+	return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed, err)
+}
+
+func orString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
