@@ -18,7 +18,7 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().BoolVar(&jsonOut, "json", false, "machine-readable JSON output")
-	root.AddCommand(tenantCmd(), importCmd(), backfillCmd(), reportCmd(), devCmd())
+	root.AddCommand(tenantCmd(), importCmd(), backfillCmd(), reportCmd(), devCmd(), botCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "starter:", oneLine(err))
 		os.Exit(1)
