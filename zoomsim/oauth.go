@@ -29,7 +29,8 @@ type tokenResponse struct {
 
 // oauthToken is POST /oauth/token. Server-to-Server apps send
 // grant_type=account_credentials and account_id (in the query string or a form
-// body) with HTTP Basic client_id:client_secret.
+// body) with HTTP Basic client_id:client_secret. Requests from the user OAuth
+// app (authorization_code, refresh_token) go to userOAuthToken.
 func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) {
 	const route = "POST /oauth/token"
 	wd, now := s.world(), s.clock.Now()
@@ -37,6 +38,10 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) {
 	clientID, secret, ok := r.BasicAuth()
 	if !ok {
 		clientID, secret = r.Form.Get("client_id"), r.Form.Get("client_secret")
+	}
+	if isUserAppClient(wd, clientID) { // authorization_code and refresh_token (useroauth.go)
+		s.userOAuthToken(w, r, wd, now, secret)
+		return
 	}
 	acct := wd.accountByClient[clientID]
 	accountID := ""

@@ -54,6 +54,9 @@ func (s *Server) routes() http.Handler {
 type call struct {
 	w    *world
 	acct *account
+	// user is the user of a user OAuth token (the one who authorised the
+	// app); nil for Server-to-Server tokens, which act for the whole account.
+	user *user
 	now  time.Time
 	base string // scheme://host of this request, for the URLs in responses
 }
@@ -67,7 +70,7 @@ func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) 
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("x-zm-trackingid", "v=2.0;clid=sim;rid=WEB_"+randomToken(16))
 		c := &call{w: s.world(), now: s.clock.Now(), base: baseURL(r)}
-		acct, code, msg := s.authenticate(r, c.w, c.now)
+		acct, u, code, msg := s.authenticate(r, c.w, c.now)
 		accountID := ""
 		if acct != nil {
 			accountID = acct.ID
@@ -77,7 +80,7 @@ func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) 
 			writeAPIError(w, http.StatusUnauthorized, code, msg)
 			return
 		}
-		c.acct = acct
+		c.acct, c.user = acct, u
 		if !s.admitRequest(w, pattern, label, acct, c.now) {
 			return
 		}
@@ -85,24 +88,40 @@ func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) 
 	})
 }
 
-// authenticate resolves the OAuth access token of a REST request.
-func (s *Server) authenticate(r *http.Request, w *world, now time.Time) (*account, int, string) {
+// authenticate resolves the OAuth access token of a REST request: a
+// Server-to-Server token (its account) or a user OAuth token (its user and the
+// user's account; a revoked grant's tokens are invalid). For a user token a
+// path userId of "me" is rewritten to the token's user.
+func (s *Server) authenticate(r *http.Request, w *world, now time.Time) (*account, *user, int, string) {
 	tok, ok := bearer(r)
 	if !ok {
-		return nil, codeInvalidToken, "Invalid access token."
+		return nil, nil, codeInvalidToken, "Invalid access token."
 	}
 	g, ok := s.tokens.lookup(tok)
-	if !ok || g.kind != tokenS2S {
-		return nil, codeInvalidToken, "Invalid access token."
+	if !ok || (g.kind != tokenS2S && g.kind != tokenUser) {
+		return nil, nil, codeInvalidToken, "Invalid access token."
+	}
+	if g.kind == tokenUser && !s.tokens.user.active(g.grantID) {
+		return nil, nil, codeInvalidToken, "Invalid access token."
 	}
 	if !now.Before(g.expires) {
-		return nil, codeInvalidToken, "Access token is expired."
+		return nil, nil, codeInvalidToken, "Access token is expired."
 	}
 	a := w.accountByID[g.accountID]
 	if a == nil {
-		return nil, codeInvalidToken, "Invalid access token."
+		return nil, nil, codeInvalidToken, "Invalid access token."
 	}
-	return a, 0, ""
+	if g.kind != tokenUser {
+		return a, nil, 0, ""
+	}
+	u := a.userByID[g.userID]
+	if u == nil {
+		return nil, nil, codeInvalidToken, "Invalid access token."
+	}
+	if r.PathValue("userId") == "me" {
+		r.SetPathValue("userId", u.ID)
+	}
+	return a, u, 0, ""
 }
 
 func bearer(r *http.Request) (string, bool) {

@@ -13,6 +13,7 @@ const (
 	tokenS2S            tokenKind = iota + 1 // OAuth access token: REST and downloads of the account
 	tokenDownloadAccess                      // download_access_token: one meeting's files
 	tokenWebhook                             // recording.completed download_token: one meeting's files
+	tokenUser                                // user OAuth access token: REST as one user (useroauth.go)
 )
 
 // grant is what a bearer token allows.
@@ -20,6 +21,8 @@ type grant struct {
 	kind        tokenKind
 	accountID   string
 	meetingUUID string // download tokens only
+	userID      string // user tokens only: the user who authorised the app
+	grantID     string // user tokens only: the authorisation (refresh chain) it belongs to
 	expires     time.Time
 }
 
@@ -28,6 +31,10 @@ type grant struct {
 type tokenStore struct {
 	mu sync.Mutex
 	m  map[string]grant
+
+	// user holds user OAuth codes, grants and refresh tokens, and join
+	// tokens for local recording (useroauth_state.go); reset with the rest.
+	user userAuthState
 }
 
 func randomToken(n int) string {
@@ -65,6 +72,7 @@ func (s *tokenStore) lookup(tok string) (grant, bool) {
 
 func (s *tokenStore) reset() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.m = nil
+	s.mu.Unlock()
+	s.user.reset()
 }
