@@ -12,6 +12,7 @@ import (
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/hostauth"
 	"github.com/meetvault/meetvault/store"
 )
 
@@ -21,6 +22,9 @@ type deps struct {
 	archive  *archive.Store
 	temporal client.Client
 	http     *http.Client
+	// hostAuth is the hosts' Zoom OAuth (join tokens); nil when
+	// MEETVAULT_ZOOM_USER_CLIENT_ID / _SECRET are not set.
+	hostAuth *hostauth.Service
 }
 
 func (d *deps) Close() {
@@ -80,5 +84,9 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 		ResponseHeaderTimeout: 60 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 	}}
+	if d.hostAuth, err = newHostAuth(cfg, d.store, d.http, log); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }

@@ -18,12 +18,14 @@ type ingress struct {
 	log     *slog.Logger
 	zoom    *zoomWebhooks
 	bot     *botWebhooks
+	host    *hostAuthHandlers
 	metrics *ingressMetrics
 }
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 	m := newIngressMetrics()
 	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log, metrics: m,
+		host: newHostAuthHandlers(d.hostAuth, cfg.Bots.BotSettingsHelpURL, log, m),
 		bot: &botWebhooks{secret: cfg.Worker.BotWebhookSecret, bots: d.store,
 			signal: temporalBotSignaler{c: d.temporal}, now: time.Now, log: log, metrics: m},
 		zoom: &zoomWebhooks{
@@ -42,6 +44,9 @@ func (in *ingress) routes() http.Handler {
 	mux.HandleFunc("POST /webhooks/zoom/{tenant}", in.zoom.tenantRoute)
 	mux.HandleFunc("POST /webhooks/zoom", in.zoom.sharedRoute)
 	mux.HandleFunc("POST /webhooks/bot", in.bot.serve)
+	mux.HandleFunc("GET /oauth/zoom/start", in.host.start)
+	mux.HandleFunc("GET /oauth/zoom/callback", in.host.callback)
+	mux.HandleFunc("GET /bot/join-token", in.host.joinToken)
 	mux.Handle("GET /metrics", in.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
