@@ -39,6 +39,8 @@ type labelRule struct {
 // Zoom's API reference). The first match wins.
 var labelRules = []labelRule{
 	{"GET", "users", LabelMedium},
+	{"GET", "users/*", LabelLight}, // also users/me
+	{"GET", "meetings/*", LabelLight},
 	{"GET", "users/*/settings", LabelMedium},
 	{"GET", "users/*/recordings", LabelMedium},
 	{"GET", "accounts/*/recordings", LabelMedium},

@@ -47,8 +47,9 @@ func TestLabelTable(t *testing.T) {
 		{"GET", "/v2/metrics/meetings/123", LabelHeavy},
 		{"GET", "/v2/metrics/webinars/123/participants", LabelHeavy},
 
-		// Unknown endpoints and methods: conservative Medium.
-		{"GET", "/v2/users/abc", LabelMedium},
+		// Unknown endpoints and methods: conservative Medium (except the two above).
+		{"GET", "/v2/users/abc", LabelLight}, // Get a user (and users/me)
+		{"GET", "/v2/meetings/85746065432", LabelLight},
 		{"GET", "/v2/something/new", LabelMedium},
 		{"POST", "/v2/users", LabelMedium},
 		{"PATCH", "/v2/videosdk/sessions/s1/events", LabelMedium},
