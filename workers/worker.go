@@ -38,6 +38,9 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		}
 		acts.Bots = bots
 	}
+	if d.hostAuth != nil {
+		acts.Hosts = hostDirectory{d.hostAuth}
+	}
 	tq := cfg.Temporal.TaskQueue
 	main := worker.New(d.temporal, tq, worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
