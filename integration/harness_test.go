@@ -85,8 +85,9 @@ func mustEnv(t *testing.T, k string) string {
 }
 
 // newEnv creates a database, a bucket, a task queue and a simulator for one
-// test, and a running worker bound to them.
-func newEnv(t *testing.T) *env {
+// test, and a running worker bound to them. extra adds environment
+// variables (NAME=value) for the worker and the starter.
+func newEnv(t *testing.T, extra ...string) *env {
 	requireStack(t)
 	ctx := context.Background()
 	name := fmt.Sprintf("it_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", "-", "_").Replace(t.Name())), time.Now().UnixNano()%1e9)
@@ -128,6 +129,7 @@ func newEnv(t *testing.T) *env {
 		"MEETVAULT_LOG_LEVEL=warn",
 		"GOMEMLIMIT=100MiB",
 	)
+	e.vars = append(e.vars, extra...)
 	e.store, err = store.Open(ctx, e.dbURL, secretKey(t))
 	require.NoError(t, err)
 	t.Cleanup(e.store.Close)

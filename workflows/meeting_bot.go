@@ -39,6 +39,9 @@ func MeetingBot(ctx workflow.Context, in MeetingBotInput) (MeetingBotResult, err
 		w.st = *in.Resume
 		for _, h := range w.st.History {
 			w.seen[statusKey(h.BotID, h.Code, h.SubCode, h.At)] = true
+			if h.BotID == w.st.BotID && h.At.After(w.latestAt) {
+				w.latestAt = h.At
+			}
 		}
 	} else {
 		w.st = BotState{TenantID: in.TenantID, MeetingID: in.MeetingID, Phase: BotPhaseJoining}
@@ -60,6 +63,7 @@ type meetingBot struct {
 	leaveAsked   bool      // LeaveBot was called for the current bot
 	pending      *BotOutcome
 	lastStatusAt time.Time // last status received (webhook or poll)
+	latestAt     time.Time // provider time of the newest status applied
 	callEnded    bool
 	anyRecorded  bool   // some bot of this workflow recorded
 	recordedBot  string // the bot whose media gets archived
@@ -209,6 +213,7 @@ func (w *meetingBot) newBot(ctx workflow.Context, useToken bool, plan activities
 	w.st.JoinToken = useToken
 	w.st.LastStatus = ""
 	w.recorded, w.chatSent, w.leaveAsked, w.pending, w.callEnded = false, false, false, nil, false
+	w.latestAt = time.Time{}
 	w.phaseSince, w.lastStatusAt = now, now
 	w.setPhase(ctx, BotPhaseJoining)
 	how := "asking the host for consent"
@@ -324,21 +329,31 @@ func (w *meetingBot) onStatus(ctx workflow.Context, s BotStatusEntry) {
 		return
 	}
 	w.seen[key] = true
-	w.st.History = append(w.st.History, s)
-	w.st.LastStatus = s.Code
+	// Webhooks and polls interleave: a status older than one already
+	// applied is kept in the history but does not move the phase back.
+	stale := !s.At.IsZero() && s.At.Before(w.latestAt)
+	i := len(w.st.History)
+	for i > 0 && s.At.Before(w.st.History[i-1].At) {
+		i--
+	}
+	w.st.History = append(w.st.History[:i], append([]BotStatusEntry{s}, w.st.History[i:]...)...)
+	if !stale {
+		w.latestAt = s.At
+		w.st.LastStatus = s.Code
+	}
 	w.upsert(ctx)
 
 	switch s.Code {
 	case botprovider.StatusJoiningCall:
-		if !w.leaveAsked {
+		if !w.leaveAsked && !stale {
 			w.setPhase(ctx, BotPhaseJoining)
 		}
 	case botprovider.StatusInWaitingRoom:
-		if !w.leaveAsked && w.st.Phase != BotPhaseWaitingRoom {
+		if !w.leaveAsked && !stale && w.st.Phase != BotPhaseWaitingRoom {
 			w.setPhase(ctx, BotPhaseWaitingRoom)
 		}
 	case botprovider.StatusInCallNotRecording:
-		if !w.leaveAsked && w.st.Phase != BotPhaseAwaitingConsent && w.pending == nil {
+		if !w.leaveAsked && !stale && w.st.Phase != BotPhaseAwaitingConsent && w.pending == nil {
 			w.setPhase(ctx, BotPhaseAwaitingConsent)
 		}
 	case botprovider.StatusInCallRecording:

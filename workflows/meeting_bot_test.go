@@ -436,3 +436,19 @@ func TestMeetingBotQueryShowsStateWhileRunning(t *testing.T) {
 	require.Nil(t, mid.Outcome)
 	require.Equal(t, BotArchived, st.Outcome.State, "%+v", st.Outcome)
 }
+
+// A webhook brings in_call_not_recording before a poll reveals the older
+// joining_call: the older status must not move the bot back to joining (it
+// would never time out waiting for consent).
+func TestMeetingBotOlderPolledStatusDoesNotMoveThePhaseBack(t *testing.T) {
+	env, p := newBotEnv(t, script())
+	env.SetTestTimeout(20 * time.Second)
+	at := env.Now()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalBotStatus, BotStatusSignal{BotID: "bot-1", Code: botprovider.StatusInCallNotRecording, At: at.Add(10 * time.Second)})
+	}, 10*time.Second+time.Millisecond)
+	st := runBot(t, env, BotPolicy{PollInterval: 30 * time.Second, ConsentTimeout: 5 * time.Minute})
+	require.Equal(t, BotHostNotPresent, st.Outcome.State, "%+v", st.Outcome)
+	require.True(t, p.bots[0].left)
+	require.Equal(t, botprovider.StatusJoiningCall, st.History[0].Code, "history in provider order")
+}

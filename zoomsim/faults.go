@@ -41,6 +41,9 @@ type Faults struct {
 	// WebhookDropFirst fails the first N attempts of every delivery without
 	// sending them (network loss), so the retries take over.
 	WebhookDropFirst int `json:"webhook_drop_first"`
+	// BotWebhookDropRate is the share (0..1) of bot status webhooks silently
+	// dropped, never sent nor retried; 1 drops them all (bots_faults.go).
+	BotWebhookDropRate float64 `json:"bot_webhook_drop_rate"`
 }
 
 // FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
@@ -59,6 +62,7 @@ type FaultsPatch struct {
 	WebhookOutOfOrder   *bool            `json:"webhook_out_of_order,omitempty"`
 	WebhookDelay        *FaultDuration   `json:"webhook_delay,omitempty"`
 	WebhookDropFirst    *int             `json:"webhook_drop_first,omitempty"`
+	BotWebhookDropRate  *FaultRate       `json:"bot_webhook_drop_rate,omitempty"`
 }
 
 func defaultFaults() Faults {
@@ -110,6 +114,9 @@ func (s *faultState) apply(p FaultsPatch) Faults {
 		s.f.RateLimitHeaders = *p.RateLimitHeaders
 	}
 	s.applyWebhookPatch(p)
+	if p.BotWebhookDropRate != nil {
+		s.f.BotWebhookDropRate = min(max(float64(*p.BotWebhookDropRate), 0), 1)
+	}
 	return cloneFaults(s.f)
 }
 

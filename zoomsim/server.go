@@ -40,6 +40,7 @@ type Server struct {
 	stats   *statsRecorder
 	limits  *rateLimiter
 	hooks   *webhookHub
+	bots    *botHub
 	tokens  tokenStore
 	pages   pageTokens
 	digests digests
@@ -70,6 +71,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, log: opts.Logger, faults: newFaultState(), stats: newStatsRecorder(), limits: newRateLimiter()}
 	s.hooks = newWebhookHub(s)
+	s.bots = newBotHub(s)
 	s.signKey = make([]byte, 32)
 	_, _ = rand.Read(s.signKey)
 	if _, err := s.LoadScenario(DefaultScenario(opts.Seed)); err != nil {
@@ -116,6 +118,7 @@ func (s *Server) URL() string {
 // ends; then it closes what is left.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.hooks.stop()
+	s.bots.stop()
 	s.srvMu.Lock()
 	srv := s.httpSrv
 	s.srvMu.Unlock()
@@ -132,6 +135,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Close stops the server at once, dropping open downloads.
 func (s *Server) Close() error {
 	s.hooks.stop()
+	s.bots.stop()
 	s.srvMu.Lock()
 	srv := s.httpSrv
 	s.srvMu.Unlock()
@@ -189,6 +193,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 	s.limits.reset()
 	s.mu.Unlock()
 	s.hooks.load(w, s.clock.Now())
+	s.bots.load(w) // stops the previous scenario's bots
 	res := LoadResult{Accounts: []string{}}
 	for _, a := range w.accounts {
 		res.Accounts = append(res.Accounts, a.ID)

@@ -13,6 +13,8 @@ type Truth struct {
 	Now           string              `json:"now"`
 	Files         []TruthFile         `json:"files"`
 	Conversations []TruthConversation `json:"conversations"`
+	// Bots are the bots created since the scenario was loaded (bots_hub.go).
+	Bots []BotTruth `json:"bots"`
 }
 
 // TruthFile is one file. FileID is the simulator's own id, also for CC and
@@ -82,6 +84,7 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 	if withSHA {
 		s.fillDigests(wd, t.Files)
 	}
+	t.Bots = s.bots.state().Bots
 	return t
 }
 
