@@ -9,7 +9,15 @@ source .dev/env
 
 FROM=2026-10-01
 TO=2026-10-31
-SCENARIO='{"generate":{"seed":20261122,"accounts":1,"users":5,"meetings":50,"from":"'$FROM'","to":"'$TO'","processing_files":2}}'
+# Two live meetings for the bot part: in the first the host allows recording,
+# in the second the host has turned recording requests off in the meeting.
+LIVE='[{"id":86000000001,"passcode":"demo","host_joins_after_ms":1500,"answer_after_ms":1500,"ends_after_ms":8000},
+       {"id":86000000002,"passcode":"demo","requests_disabled_in_meeting":true,"ends_after_ms":60000}]'
+SCENARIO='{"generate":{"seed":20261122,"accounts":1,"users":5,"meetings":50,"from":"'$FROM'","to":"'$TO'","processing_files":2,
+  "live_meetings":'$LIVE'},
+  "bot_provider":{"api_key":"'$MEETVAULT_BOT_API_KEY'","webhook_secret":"'$MEETVAULT_BOT_WEBHOOK_SECRET'",
+                  "webhook_url":"'$MEETVAULT_PUBLIC_URL'/webhooks/bot"},
+  "user_oauth_app":{"client_id":"'$MEETVAULT_ZOOM_USER_CLIENT_ID'","client_secret":"'$MEETVAULT_ZOOM_USER_CLIENT_SECRET'"}}'
 
 echo "==> loading the demo scenario into the Zoom simulator ($MEETVAULT_SIM_URL)"
 curl -fsS -X POST -H 'Content-Type: application/json' -d "$SCENARIO" "$MEETVAULT_SIM_URL/_sim/scenario" >/dev/null
@@ -19,9 +27,19 @@ echo "==> importing cloud recordings $FROM..$TO through Temporal"
 bin/starter import --tenant demo --from "$FROM" --to "$TO" --wait
 echo "==> what the archive holds"
 bin/starter report --tenant demo
+echo
+echo "==> meeting bot: the host allows recording; the bot's media is archived"
+bin/starter bot join --tenant demo --meeting-url 'https://zoom.us/j/86000000001?pwd=demo' \
+	--consent-timeout 30s --poll-interval 5s --wait
+echo
+echo "==> meeting bot: the host turned recording requests off; the bot says why in the chat and leaves"
+bin/starter bot join --tenant demo --meeting-url 'https://zoom.us/j/86000000002?pwd=demo' \
+	--consent-timeout 30s --poll-interval 5s --wait || true
 cat <<EOT
 
-Temporal Web UI: http://127.0.0.1:8233  (workflows: search MeetvaultTenant="demo")
+Temporal Web UI: http://127.0.0.1:8233  (workflows: search MeetvaultTenant="demo";
+                 bots: WorkflowType="MeetingBot", e.g. MeetvaultSubCode="zoom_local_recording_request_disabled_by_host")
+Connect a host's Zoom (OAuth): bin/starter host connect --tenant demo   (the simulator's consent page lists its users)
 S3 (versitygw):  http://127.0.0.1:7070  bucket meetvault, key meetvault / meetvault-secret
 Postgres:        psql 'postgres://meetvault@127.0.0.1:55432/meetvault'
 The stack is still running; stop it with: make down

@@ -9,6 +9,12 @@ SIM_PORT=9090
 INGRESS_PORT=8088
 ENV_FILE=$DEV/env
 APP_PACKAGES=(./workers ./starter ./zoomsim/cmd/zoomsim)
+# Development-only credentials of the simulator's bot provider and user OAuth
+# app (the demo scenario sets the same; real deployments configure their own).
+DEV_BOT_API_KEY=meetvault-dev-bot-key
+DEV_BOT_WEBHOOK_SECRET=whsec_bWVldHZhdWx0LWRldi1ib3Qtd2ViaG9vay1zZWNyZXQ=
+DEV_USER_CLIENT_ID=meetvault-dev-user-app
+DEV_USER_CLIENT_SECRET=meetvault-dev-user-secret
 
 app_build() {
 	local go
@@ -44,6 +50,14 @@ write_env() {
 		export MEETVAULT_ZOOM_OAUTH_URL=http://$HOST:$SIM_PORT
 		export MEETVAULT_INGRESS_ADDR=$HOST:$INGRESS_PORT
 		export MEETVAULT_SIM_URL=http://$HOST:$SIM_PORT
+		# The simulator's bot provider and host OAuth app (development
+		# credentials; scripts/demo.sh loads a scenario that uses them).
+		export MEETVAULT_BOT_API_URL=http://$HOST:$SIM_PORT
+		export MEETVAULT_BOT_API_KEY=$DEV_BOT_API_KEY
+		export MEETVAULT_BOT_WEBHOOK_SECRET=$DEV_BOT_WEBHOOK_SECRET
+		export MEETVAULT_ZOOM_USER_CLIENT_ID=$DEV_USER_CLIENT_ID
+		export MEETVAULT_ZOOM_USER_CLIENT_SECRET=$DEV_USER_CLIENT_SECRET
+		export MEETVAULT_PUBLIC_URL=http://$HOST:$INGRESS_PORT
 		export MEETVAULT_SECRET_KEY='$(tr -d '\n' <"$key_file")'
 		export MEETVAULT_VERSITYGW='$VERSITYGW_BIN'
 		export MEETVAULT_TEMPORAL_BIN='$TEMPORAL_BIN'

@@ -221,6 +221,9 @@ func (w *meetingBot) newBot(ctx workflow.Context, useToken bool, plan activities
 		how = "with " + plan.HostEmail + "'s join token for local recording (no consent dialog)"
 	}
 	w.event(ctx, fmt.Sprintf("bot %s created (attempt %d), %s", res.BotID, w.st.JoinAttempts, how))
+	// Webhooks the provider sent before the bot was registered were
+	// ignored by the ingress: read what happened so far.
+	w.poll(ctx)
 	return true
 }
 
@@ -314,6 +317,33 @@ func (w *meetingBot) poll(ctx workflow.Context) {
 	}
 }
 
+// fillHistory adds statuses of the current bot that no webhook or poll
+// brought (a lost webhook between others) to the history, without acting on
+// them: the lifecycle is over.
+func (w *meetingBot) fillHistory(ctx workflow.Context) {
+	var res activities.BotStatusResult
+	if err := workflow.ExecuteActivity(w.actx(ctx, 2), a.GetBotStatus, activities.BotStatusInput{BotID: w.st.BotID}).Get(ctx, &res); err != nil {
+		return
+	}
+	for _, s := range res.Statuses {
+		key := statusKey(w.st.BotID, s.Code, s.SubCode, s.At)
+		if w.seen[key] {
+			continue
+		}
+		w.seen[key] = true
+		w.insertHistory(BotStatusEntry{BotID: w.st.BotID, Code: s.Code, SubCode: s.SubCode, Message: s.Message, At: s.At, Via: "poll"})
+	}
+}
+
+// insertHistory keeps the history in the provider's order.
+func (w *meetingBot) insertHistory(s BotStatusEntry) {
+	i := len(w.st.History)
+	for i > 0 && s.At.Before(w.st.History[i-1].At) {
+		i--
+	}
+	w.st.History = append(w.st.History[:i], append([]BotStatusEntry{s}, w.st.History[i:]...)...)
+}
+
 func statusKey(bot, code, sub string, at time.Time) string {
 	return bot + "|" + code + "|" + sub + "|" + at.UTC().Truncate(time.Millisecond).Format(time.RFC3339Nano)
 }
@@ -332,11 +362,7 @@ func (w *meetingBot) onStatus(ctx workflow.Context, s BotStatusEntry) {
 	// Webhooks and polls interleave: a status older than one already
 	// applied is kept in the history but does not move the phase back.
 	stale := !s.At.IsZero() && s.At.Before(w.latestAt)
-	i := len(w.st.History)
-	for i > 0 && s.At.Before(w.st.History[i-1].At) {
-		i--
-	}
-	w.st.History = append(w.st.History[:i], append([]BotStatusEntry{s}, w.st.History[i:]...)...)
+	w.insertHistory(s)
 	if !stale {
 		w.latestAt = s.At
 		w.st.LastStatus = s.Code
@@ -579,6 +605,7 @@ func (w *meetingBot) conclude(ctx workflow.Context) {
 	if w.st.Outcome != nil {
 		return
 	}
+	w.fillHistory(ctx)
 	if w.anyRecorded {
 		w.archive(ctx)
 		return

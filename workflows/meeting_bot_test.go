@@ -452,3 +452,27 @@ func TestMeetingBotOlderPolledStatusDoesNotMoveThePhaseBack(t *testing.T) {
 	require.True(t, p.bots[0].left)
 	require.Equal(t, botprovider.StatusJoiningCall, st.History[0].Code, "history in provider order")
 }
+
+// Webhooks sent before the bot was registered, and one lost in the middle,
+// still end up in the history: the workflow reads the provider right after
+// creating the bot and once more when the lifecycle ends.
+func TestMeetingBotHistoryIsCompleteDespiteLostWebhooks(t *testing.T) {
+	steps := recordedUntilEnd(time.Minute)
+	env, _ := newBotEnv(t, steps)
+	at := env.Now()
+	for _, s := range steps[2:] { // joining_call and in_call_not_recording never come by webhook
+		s := s
+		env.RegisterDelayedCallback(func() {
+			env.SignalWorkflow(SignalBotStatus, BotStatusSignal{BotID: "bot-1", Code: s.code, SubCode: s.subCode, At: at.Add(s.after)})
+		}, s.after+time.Millisecond)
+	}
+	st := runBot(t, env, BotPolicy{PollInterval: 24 * time.Hour})
+	require.Equal(t, BotArchived, st.Outcome.State, "%+v", st.Outcome)
+	var codes, via []string
+	for _, h := range st.History {
+		codes, via = append(codes, h.Code), append(via, h.Via)
+	}
+	require.Equal(t, []string{"joining_call", "in_call_not_recording", "recording_permission_allowed", "in_call_recording",
+		"recording_done", "call_ended", "done"}, codes)
+	require.Equal(t, []string{"poll", "poll", "webhook", "webhook", "webhook", "webhook", "webhook"}, via)
+}

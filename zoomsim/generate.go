@@ -36,6 +36,8 @@ type GenerateRequest struct {
 	// with "/" or contain "//" (default 0.1).
 	StringTypeRatio *float64 `json:"string_type_ratio,omitempty"`
 	OddUUIDRatio    *float64 `json:"odd_uuid_ratio,omitempty"`
+	// LiveMeetings are added to the first account (meetings bots can join).
+	LiveMeetings []ScenarioLiveMeeting `json:"live_meetings,omitempty"`
 	// ParticipantAudio adds per-participant audio files to some meetings.
 	ParticipantAudio bool `json:"participant_audio,omitempty"`
 }

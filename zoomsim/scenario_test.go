@@ -150,3 +150,23 @@ func TestMeetingTypeJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestGeneratedScenarioKeepsLiveMeetingsAndGlobalApps(t *testing.T) {
+	s := New(Options{Addr: "127.0.0.1:0", Seed: 1})
+	defer s.Close()
+	_, err := s.LoadScenario(Scenario{
+		Generate:     &GenerateRequest{Seed: 3, Users: 2, Meetings: 3, LiveMeetings: []ScenarioLiveMeeting{{ID: 86000000001, Passcode: "demo"}}},
+		BotProvider:  &ScenarioBotProvider{APIKey: "k", WebhookURL: "http://127.0.0.1:8088/webhooks/bot"},
+		UserOAuthApp: &ScenarioUserOAuthApp{ClientID: "app", ClientSecret: "secret"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := s.Scenario()
+	if sc.BotProvider == nil || sc.BotProvider.APIKey != "k" || sc.UserOAuthApp == nil || sc.UserOAuthApp.ClientID != "app" {
+		t.Fatalf("global apps lost: %+v %+v", sc.BotProvider, sc.UserOAuthApp)
+	}
+	if len(sc.Accounts) != 1 || len(sc.Accounts[0].LiveMeetings) != 1 || sc.Accounts[0].LiveMeetings[0].ID != 86000000001 {
+		t.Fatalf("live meetings lost: %+v", sc.Accounts)
+	}
+}

@@ -180,6 +180,10 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 		if err != nil {
 			return LoadResult{}, err
 		}
+		gen.UserOAuthApp, gen.BotProvider = sc.UserOAuthApp, sc.BotProvider
+		if len(gen.Accounts) > 0 {
+			gen.Accounts[0].LiveMeetings = sc.Generate.LiveMeetings
+		}
 		sc = gen
 	}
 	w, err := buildWorld(sc)
