@@ -43,10 +43,10 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 	require.NoError(t, e.starter(&started, "import", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
 
 	// Wait until at least 4 parts (5 MiB each) are checkpointed, then crash.
-	archiveID := workflows.ArchiveMeetingID(e.tenant, "meeting", file.ConversationUUID)
+	// The import runs the ArchiveFile activity itself (no workflow per meeting).
 	var cp archive.Checkpoint
 	require.Eventually(t, func() bool {
-		d, err := e.temporal.DescribeWorkflowExecution(context.Background(), archiveID, "")
+		d, err := e.temporal.DescribeWorkflowExecution(context.Background(), started.WorkflowID, "")
 		if err != nil || len(d.PendingActivities) == 0 || d.PendingActivities[0].HeartbeatDetails == nil {
 			return false
 		}

@@ -18,18 +18,47 @@ import (
 // Files still processing at Zoom are counted and left for their own
 // recording.completed webhook or the next import.
 func ArchiveMeeting(ctx workflow.Context, in ArchiveMeetingInput) (ArchiveMeetingResult, error) {
-	w := &archiveMeeting{in: in, result: ArchiveMeetingResult{Status: StatusArchiving},
-		settled: map[string]bool{}, processing: map[string]bool{}}
+	w := &archiveMeeting{in: in, meetingArchiver: newMeetingArchiver(in.TenantID, in.Source, in.Meeting.UUID, in.DownloadRetry)}
+	w.result.Status = StatusArchiving
 	return w.run(ctx)
 }
 
+// archiveMeeting is the ArchiveMeeting workflow: a meetingArchiver fed by
+// recording.completed signals, with the status search attribute.
 type archiveMeeting struct {
-	in     ArchiveMeetingInput
-	result ArchiveMeetingResult
+	in ArchiveMeetingInput
+	*meetingArchiver
+}
+
+// meetingArchiver archives one conversation: its metadata and bookkeeping in
+// local activities, each file in an ArchiveFile activity. ArchiveMeeting runs
+// one per workflow; ImportWindow runs one per listed meeting inline, so an
+// import costs no workflow per meeting.
+type meetingArchiver struct {
+	tenant, source, uuid string
+	retry                DownloadRetry
+	result               ArchiveMeetingResult
 	// settled holds files archived, found archived, or failed in this run.
 	settled map[string]bool
 	// processing holds files Zoom still renders.
 	processing map[string]bool
+}
+
+func newMeetingArchiver(tenant, source, uuid string, retry DownloadRetry) *meetingArchiver {
+	return &meetingArchiver{tenant: tenant, source: source, uuid: uuid, retry: retry,
+		settled: map[string]bool{}, processing: map[string]bool{}}
+}
+
+// bookkeepingOptions are the options of the Postgres local activities: short,
+// idempotent, without a round trip through the server's task queues.
+func bookkeepingOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
+		},
+	})
 }
 
 var a *activities.Activities
@@ -51,15 +80,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
 		},
 	})
-	// The Postgres bookkeeping runs as local activities: short, idempotent,
-	// and without a round trip through the server's task queues.
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-			MaximumAttempts: 10, NonRetryableErrorTypes: activities.NonRetryable,
-		},
-	})
+	lctx := bookkeepingOptions(ctx)
 	signals := workflow.GetSignalChannel(ctx, SignalRecordingCompleted)
 	meeting := w.in.Meeting
 	if next, ok := drainRecordingCompleted(signals); ok && len(meeting.Files) == 0 {
@@ -122,13 +143,13 @@ func drainRecordingCompleted(ch workflow.ReceiveChannel) (activities.Meeting, bo
 
 // archiveBatch records the conversation's metadata and archives the files of
 // meeting that this run has not settled yet.
-func (w *archiveMeeting) archiveBatch(ctx, lctx workflow.Context, m activities.Meeting) error {
-	if w.in.Meeting.UUID == "" {
-		w.in.Meeting.UUID = m.UUID
+func (w *meetingArchiver) archiveBatch(ctx, lctx workflow.Context, m activities.Meeting) error {
+	if w.uuid == "" {
+		w.uuid = m.UUID
 	}
 	var saved activities.SaveConversationResult
 	if err := workflow.ExecuteLocalActivity(lctx, a.SaveConversation, activities.SaveConversationInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m,
+		TenantID: w.tenant, Source: w.source, Meeting: m,
 	}).Get(ctx, &saved); err != nil {
 		return err
 	}
@@ -138,36 +159,46 @@ func (w *archiveMeeting) archiveBatch(ctx, lctx workflow.Context, m activities.M
 
 // finish stores the outcome and sets the status search attribute.
 func (w *archiveMeeting) finish(ctx, lctx workflow.Context) error {
+	status, err := w.meetingArchiver.finish(ctx, lctx)
+	if err != nil {
+		return err
+	}
+	w.setStatus(ctx, status)
+	return nil
+}
+
+// finish stores the conversation's outcome and returns its status.
+func (w *meetingArchiver) finish(ctx, lctx workflow.Context) (string, error) {
 	w.result.FilesProcessing = len(w.processing)
 	mediaError := ""
 	if len(w.result.Failures) > 0 {
 		mediaError = w.result.Failures[0].Reason + ": " + w.result.Failures[0].Message
 	}
 	if err := workflow.ExecuteLocalActivity(lctx, a.FinishConversation, activities.FinishConversationInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
+		TenantID: w.tenant, Source: w.source, ConversationUUID: w.uuid,
 		FilesProcessing: w.result.FilesProcessing, FilesFailed: w.result.FilesFailed, MediaError: mediaError,
 	}).Get(ctx, nil); err != nil {
-		return err
+		return StatusFailed, err
 	}
 	switch {
 	case w.result.FilesFailed > 0:
-		w.setStatus(ctx, StatusFailed)
+		w.result.Status = StatusFailed
 	case w.result.FilesProcessing > 0:
-		w.setStatus(ctx, StatusPartial)
+		w.result.Status = StatusPartial
 	default:
-		w.setStatus(ctx, StatusArchived)
+		w.result.Status = StatusArchived
 	}
-	return nil
+	return w.result.Status, nil
 }
 
 // archiveFiles runs one ArchiveFile per completed file not yet archived, all
 // at once; the download task queue's worker bounds how many actually transfer.
-func (w *archiveMeeting) archiveFiles(ctx workflow.Context, m activities.Meeting, archived []string) {
+func (w *meetingArchiver) archiveFiles(ctx workflow.Context, m activities.Meeting, archived []string) {
 	done := make(map[string]bool, len(archived))
 	for _, id := range archived {
 		done[id] = true
 	}
-	retry := w.in.DownloadRetry
+	retry := w.retry
 	if retry.InitialInterval <= 0 {
 		retry.InitialInterval = 2 * time.Second
 	}
@@ -206,7 +237,7 @@ func (w *archiveMeeting) archiveFiles(ctx workflow.Context, m activities.Meeting
 		w.settled[f.FileID] = true
 		delete(w.processing, f.FileID)
 		fut := workflow.ExecuteActivity(dctx, a.ArchiveFile, activities.ArchiveFileInput{
-			TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: m.UUID,
+			TenantID: w.tenant, Source: w.source, ConversationUUID: m.UUID,
 			MeetingStart: m.StartTime, File: f,
 		})
 		running = append(running, pending{file: f, future: fut})
@@ -227,7 +258,7 @@ func (w *archiveMeeting) archiveFiles(ctx workflow.Context, m activities.Meeting
 }
 
 // fail records a file that could not be archived, with its typed reason.
-func (w *archiveMeeting) fail(ctx workflow.Context, f activities.RecordingFile, err error) {
+func (w *meetingArchiver) fail(ctx workflow.Context, f activities.RecordingFile, err error) {
 	reason, msg := "archive_failed", err.Error()
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
@@ -240,7 +271,7 @@ func (w *archiveMeeting) fail(ctx workflow.Context, f activities.RecordingFile, 
 	w.result.Failures = append(w.result.Failures, FileFailure{FileID: f.FileID, FileType: f.FileType, Reason: reason, Message: msg})
 	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second})
 	_ = workflow.ExecuteLocalActivity(lctx, a.RecordFileFailure, activities.RecordFileFailureInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, ConversationUUID: w.in.Meeting.UUID,
+		TenantID: w.tenant, Source: w.source, ConversationUUID: w.uuid,
 		FileID: f.FileID, FileType: f.FileType, Reason: reason, Message: msg,
 	}).Get(ctx, nil)
 }
@@ -250,6 +281,6 @@ func (w *archiveMeeting) setStatus(ctx workflow.Context, status string) {
 	_ = workflow.UpsertTypedSearchAttributes(ctx,
 		AttrTenant.ValueSet(w.in.TenantID),
 		AttrSource.ValueSet(w.in.Source),
-		AttrMeetingUUID.ValueSet(w.in.Meeting.UUID),
+		AttrMeetingUUID.ValueSet(w.uuid),
 		AttrStatus.ValueSet(status))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -13,14 +12,15 @@ import (
 	"github.com/meetvault/meetvault/zoom"
 )
 
-// DefaultMaxConcurrentArchives bounds the ArchiveMeeting children an import runs at once.
+// DefaultMaxConcurrentArchives bounds the meetings an import archives at once.
 const DefaultMaxConcurrentArchives = 32
 
 // ImportWindow lists one source of one tenant for a window of dates, user by
 // user, in chunks of at most one month (Zoom's limit) and page by page, and
-// archives each listed conversation in its own ArchiveMeeting child. It waits
-// for each page's children before listing the next page, and continues as new
-// when its history grows long, carrying its cursor.
+// archives each listed conversation inline (at most MaxConcurrentArchives at
+// once; the same code as ArchiveMeeting, which serves webhooks). It finishes
+// each page before listing the next, and continues as new when its history
+// grows long, carrying its cursor.
 func ImportWindow(ctx workflow.Context, in ImportWindowInput) (ImportWindowResult, error) {
 	w := &importWindow{in: in}
 	if in.Cursor != nil {
@@ -155,8 +155,8 @@ func (w *importWindow) logMeetings(ctx, actx workflow.Context) (blocked bool, er
 	return false, nil
 }
 
-// archivePage starts one ArchiveMeeting child per meeting, at most
-// MaxConcurrentArchives at a time, and waits for all of them.
+// archivePage archives the page's meetings, at most MaxConcurrentArchives at
+// a time, and waits for all of them.
 func (w *importWindow) archivePage(ctx workflow.Context, user activities.User, meetings []activities.Meeting) {
 	limit := w.in.MaxConcurrentArchives
 	if limit <= 0 {
@@ -199,24 +199,21 @@ func (w *importWindow) archivePage(ctx workflow.Context, user activities.User, m
 	wg.Wait(ctx)
 }
 
+// archiveMeeting archives one listed meeting inline, with the same
+// meetingArchiver as ArchiveMeeting: no workflow per meeting, so an import
+// costs the engine little more than its activities. Archiving stays
+// idempotent through Postgres (files already archived are skipped, and
+// ArchiveFile finds an object archived meanwhile by a webhook's
+// ArchiveMeeting).
 func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting) (ArchiveMeetingResult, error) {
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            ArchiveMeetingID(w.in.TenantID, w.in.Source, m.UUID),
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrTenant.ValueSet(w.in.TenantID), AttrSource.ValueSet(w.in.Source),
-			AttrMeetingUUID.ValueSet(m.UUID), AttrStatus.ValueSet(StatusArchiving)),
-	})
-	var res ArchiveMeetingResult
-	err := workflow.ExecuteChildWorkflow(cctx, ArchiveMeeting, ArchiveMeetingInput{
-		TenantID: w.in.TenantID, Source: w.in.Source, Meeting: m, DownloadRetry: w.in.DownloadRetry,
-	}).Get(ctx, &res)
-	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
-		// A webhook or another import is archiving this conversation right now.
-		return ArchiveMeetingResult{Status: StatusArchiving}, nil
+	arch := newMeetingArchiver(w.in.TenantID, w.in.Source, m.UUID, w.in.DownloadRetry)
+	lctx := bookkeepingOptions(ctx)
+	if err := arch.archiveBatch(ctx, lctx, m); err != nil {
+		arch.result.Status = StatusFailed
+		return arch.result, err
 	}
-	return res, err
+	_, err := arch.finish(ctx, lctx)
+	return arch.result, err
 }
 
 // blocked ends the run early because Zoom's daily pool is used up; the
