@@ -39,6 +39,9 @@ type Zoom struct {
 	APIURL   string `envconfig:"ZOOM_API_URL" default:"https://api.zoom.us/v2" desc:"Zoom REST base URL"`
 	OAuthURL string `envconfig:"ZOOM_OAUTH_URL" default:"https://zoom.us" desc:"Zoom OAuth base URL (token endpoint is /oauth/token)"`
 	Plan     string `envconfig:"ZOOM_PLAN" default:"business" desc:"Zoom plan whose per-second rate limits the worker keeps to: business (Business and above) or pro"`
+	// QueueRate caps, for all workers together, how many Zoom API
+	// activities per second the server hands out on the Zoom task queue.
+	QueueRate float64 `envconfig:"ZOOM_QUEUE_RATE" default:"50" desc:"Zoom API activities per second handed out to all workers together (Temporal TaskQueueActivitiesPerSecond on {queue}-zoom)"`
 }
 
 // Worker is the worker process' own settings.
@@ -109,6 +112,9 @@ func Load() (Config, error) {
 	}
 	if c.Zoom.Plan != "business" && c.Zoom.Plan != "pro" {
 		return c, fmt.Errorf("config: MEETVAULT_ZOOM_PLAN=%q: use business or pro", c.Zoom.Plan)
+	}
+	if c.Zoom.QueueRate <= 0 {
+		return c, fmt.Errorf("config: MEETVAULT_ZOOM_QUEUE_RATE=%v must be positive", c.Zoom.QueueRate)
 	}
 	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)

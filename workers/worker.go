@@ -15,13 +15,15 @@ import (
 	"github.com/meetvault/meetvault/zoom"
 )
 
-// workers runs the main worker (workflows and short activities) and the
-// download worker (ArchiveFile, bounded separately).
-type workers struct{ main, downloads worker.Worker }
+// workers runs the main worker (workflows and short activities), the
+// download worker (ArchiveFile, bounded separately) and the Zoom worker
+// (Zoom API activities, rate-capped by the server for all workers).
+type workers struct{ main, downloads, zoom worker.Worker }
 
 func (w *workers) Stop() {
 	w.main.Stop()
 	w.downloads.Stop()
+	w.zoom.Stop()
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
@@ -58,6 +60,15 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	})
 	downloads.RegisterActivity(acts.ArchiveFile)
 
+	zoomQueue := worker.New(d.temporal, workflows.ZoomTaskQueue(tq), worker.Options{
+		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
+		TaskQueueActivitiesPerSecond:       cfg.Zoom.QueueRate,
+		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+	})
+	for _, act := range []any{acts.ResolveUsers, acts.ListRecordings, acts.FetchMeeting, acts.LogMeetings} {
+		zoomQueue.RegisterActivity(act)
+	}
+
 	if err := main.Start(); err != nil {
 		return nil, fmt.Errorf("temporal worker on %s: %w", tq, err)
 	}
@@ -65,7 +76,13 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		main.Stop()
 		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.DownloadTaskQueue(tq), err)
 	}
+	if err := zoomQueue.Start(); err != nil {
+		main.Stop()
+		downloads.Stop()
+		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.ZoomTaskQueue(tq), err)
+	}
 	log.Info("workers started", "task_queue", tq, "download_task_queue", workflows.DownloadTaskQueue(tq),
-		"max_concurrent_downloads", cfg.Worker.MaxConcurrentFiles)
-	return &workers{main: main, downloads: downloads}, nil
+		"max_concurrent_downloads", cfg.Worker.MaxConcurrentFiles, "zoom_task_queue", workflows.ZoomTaskQueue(tq),
+		"zoom_queue_rate", cfg.Zoom.QueueRate)
+	return &workers{main: main, downloads: downloads, zoom: zoomQueue}, nil
 }

@@ -19,6 +19,11 @@ const DefaultTaskQueue = "meetvault"
 // DownloadTaskQueue is the task queue of ArchiveFile activities.
 func DownloadTaskQueue(taskQueue string) string { return taskQueue + "-downloads" }
 
+// ZoomTaskQueue is the task queue of the Zoom API activities (listing,
+// meeting lookups, the meeting log); its workers cap the rate the server
+// hands them out for all workers together (MEETVAULT_ZOOM_QUEUE_RATE).
+func ZoomTaskQueue(taskQueue string) string { return taskQueue + "-zoom" }
+
 // Custom search attributes (registered on the cluster by the dev stack; see
 // README for production registration).
 var (

@@ -74,6 +74,7 @@ func (w *archiveMeeting) run(ctx workflow.Context) (ArchiveMeetingResult, error)
 		w.setStatus(ctx, StatusArchiving)
 	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           ZoomTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		StartToCloseTimeout: time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,

@@ -48,7 +48,11 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 			fmt.Sprintf("import window ends (%s) before it starts (%s)", w.in.To.Format(time.DateOnly), w.in.From.Format(time.DateOnly)),
 			"bad_window", nil)
 	}
+	// Zoom API calls run on their own task queue, paced server-side for
+	// every worker (TaskQueueActivitiesPerSecond) on top of each worker's
+	// per-account limiter.
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           ZoomTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		StartToCloseTimeout: 2 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"github.com/stretchr/testify/require"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -128,8 +129,10 @@ func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
 	users := []activities.User{{ID: "u1", Email: "a@x"}, {ID: "u2", Email: "b@x"}}
 	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: users}, nil).Once()
 	var listed []string
+	queues := map[string]bool{}
 	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+		func(ctx context.Context, in activities.ListRecordingsInput) (activities.ListRecordingsResult, error) {
+			queues[activity.GetInfo(ctx).TaskQueue] = true
 			listed = append(listed, fmt.Sprintf("%s %s..%s %q", in.UserID, in.From.Format(time.DateOnly), in.To.Format(time.DateOnly), in.PageToken))
 			// u1's first chunk has two pages; every other call one meeting.
 			if in.UserID == "u1" && in.From.Equal(day("2026-09-15")) && in.PageToken == "" {
@@ -170,6 +173,7 @@ func TestImportWindowWalksUsersChunksAndPages(t *testing.T) {
 	require.Equal(t, 5, res.MeetingsDone)
 	require.Equal(t, 5, res.FilesArchived)
 	require.Equal(t, int64(50), res.BytesArchived)
+	require.Equal(t, map[string]bool{ZoomTaskQueue("default-test-taskqueue"): true}, queues, "Zoom calls run on the rate-capped Zoom queue")
 }
 
 func TestImportWindowRelistsAChunkWhenThePageTokenExpired(t *testing.T) {
