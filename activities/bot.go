@@ -109,8 +109,7 @@ type CreateBotResult struct {
 // webhooks reach the workflow.
 func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBotResult, error) {
 	if a.Bots == nil {
-		return CreateBotResult{}, temporal.NewNonRetryableApplicationError(
-			"no bot provider configured: set MEETVAULT_BOT_API_URL and MEETVAULT_BOT_API_KEY", ErrBotsDisabled, nil)
+		return CreateBotResult{}, errNoBots()
 	}
 	req := botprovider.CreateBotRequest{
 		MeetingURL:      in.MeetingURL,
@@ -168,12 +167,9 @@ type BotStatusResult struct {
 
 // GetBotStatus polls the provider (the fallback when webhooks stop).
 func (a *Activities) GetBotStatus(ctx context.Context, in BotStatusInput) (BotStatusResult, error) {
-	if a.Bots == nil {
-		return BotStatusResult{}, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
-	}
-	bot, err := a.Bots.GetBot(ctx, in.BotID)
+	bot, err := a.getBot(ctx, in.BotID)
 	if err != nil {
-		return BotStatusResult{}, classifyBotError(err, "reading bot "+in.BotID)
+		return BotStatusResult{}, err
 	}
 	var out BotStatusResult
 	for _, s := range bot.StatusChanges {
@@ -196,7 +192,7 @@ type BotChatInput struct {
 // SendBotChat sends a chat message from the bot.
 func (a *Activities) SendBotChat(ctx context.Context, in BotChatInput) error {
 	if a.Bots == nil {
-		return temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+		return errNoBots()
 	}
 	return classifyBotError(a.Bots.SendChatMessage(ctx, in.BotID, in.To, in.Message), "chat message from bot "+in.BotID)
 }
@@ -204,7 +200,7 @@ func (a *Activities) SendBotChat(ctx context.Context, in BotChatInput) error {
 // LeaveBot takes the bot out of the call. A bot that already left is fine.
 func (a *Activities) LeaveBot(ctx context.Context, in BotStatusInput) error {
 	if a.Bots == nil {
-		return temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
+		return errNoBots()
 	}
 	err := a.Bots.LeaveCall(ctx, in.BotID)
 	var apiErr *botprovider.APIError
@@ -225,12 +221,9 @@ type BotMediaResult struct {
 // BotMedia waits (by failing retryably) until the bot's media is processed
 // and lists it.
 func (a *Activities) BotMedia(ctx context.Context, in BotStatusInput) (BotMediaResult, error) {
-	if a.Bots == nil {
-		return BotMediaResult{}, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
-	}
-	bot, err := a.Bots.GetBot(ctx, in.BotID)
+	bot, err := a.getBot(ctx, in.BotID)
 	if err != nil {
-		return BotMediaResult{}, classifyBotError(err, "reading bot "+in.BotID)
+		return BotMediaResult{}, err
 	}
 	var out BotMediaResult
 	for _, r := range bot.Recordings {
@@ -261,12 +254,9 @@ func (a *Activities) BotMedia(ctx context.Context, in BotStatusInput) (BotMediaR
 // openBotDownload opens a bot recording for ArchiveFile: a fresh download
 // link from the provider, fetched with a Range request from offset.
 func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, offset int64) (io.ReadCloser, error) {
-	if a.Bots == nil {
-		return nil, temporal.NewNonRetryableApplicationError("no bot provider configured", ErrBotsDisabled, nil)
-	}
-	bot, err := a.Bots.GetBot(ctx, in.ConversationUUID)
+	bot, err := a.getBot(ctx, in.ConversationUUID)
 	if err != nil {
-		return nil, classifyBotError(err, "reading bot "+in.ConversationUUID)
+		return nil, err
 	}
 	link := ""
 	for _, r := range bot.Recordings {
@@ -318,6 +308,23 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 		resp.Body.Close()
 		return nil, fmt.Errorf("bot media download: HTTP %d", resp.StatusCode)
 	}
+}
+
+func errNoBots() error {
+	return temporal.NewNonRetryableApplicationError(
+		"no bot provider configured: set MEETVAULT_BOT_API_URL and MEETVAULT_BOT_API_KEY", ErrBotsDisabled, nil)
+}
+
+// getBot reads a bot from the provider.
+func (a *Activities) getBot(ctx context.Context, id string) (*botprovider.Bot, error) {
+	if a.Bots == nil {
+		return nil, errNoBots()
+	}
+	bot, err := a.Bots.GetBot(ctx, id)
+	if err != nil {
+		return nil, classifyBotError(err, "reading bot "+id)
+	}
+	return bot, nil
 }
 
 func classifyBotError(err error, what string) error {

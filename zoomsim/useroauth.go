@@ -276,11 +276,7 @@ func (s *Server) userOAuthToken(w http.ResponseWriter, r *http.Request, wd *worl
 			fail(http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
 			return
 		}
-		acct := wd.accountByID[ac.accountID]
-		var u *user
-		if acct != nil {
-			u = acct.userByID[ac.userID]
-		}
+		acct, u := wd.accountUser(ac.accountID, ac.userID)
 		if u == nil {
 			fail(http.StatusBadRequest, "invalid_grant", "The owner of the token does not exist.")
 			return
@@ -299,11 +295,7 @@ func (s *Server) userOAuthToken(w http.ResponseWriter, r *http.Request, wd *worl
 			return
 		}
 		accountID = g.accountID
-		acct := wd.accountByID[g.accountID]
-		var u *user
-		if acct != nil {
-			u = acct.userByID[g.userID]
-		}
+		acct, u := wd.accountUser(g.accountID, g.userID)
 		if u == nil {
 			fail(http.StatusBadRequest, "invalid_grant", "The owner of the token does not exist.")
 			return
@@ -446,4 +438,12 @@ func (s *Server) adminOAuthRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"user": req.User, "revoked": n})
+}
+
+// accountUser finds a user of an account; u is nil when either is gone.
+func (w *world) accountUser(accountID, userID string) (acct *account, u *user) {
+	if acct = w.accountByID[accountID]; acct != nil {
+		u = acct.userByID[userID]
+	}
+	return acct, u
 }
