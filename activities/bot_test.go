@@ -1,0 +1,129 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/meetvault/meetvault/botprovider"
+)
+
+// fakeProviderServer serves one bot whose video is body (or an HTML page).
+func fakeProviderServer(t *testing.T, body string, html bool) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/api/v1/bot/b1/":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"id":"b1","status_changes":[{"code":"done","created_at":"2026-11-22T10:00:00Z"}],
+				"recordings":[{"id":"r1","started_at":"2026-11-22T09:00:00Z","completed_at":"2026-11-22T09:30:00Z",
+				"media_shortcuts":{"video_mixed":{"id":"v1","status":{"code":"done"},"format":"mp4","data":{"download_url":"%s/media/v1.mp4"}}}}]}`, srv.URL)
+		case r.URL.Path == "/api/v1/bot/":
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusInsufficientStorage)
+			fmt.Fprint(w, `{"detail":"no bots available"}`)
+		case r.URL.Path == "/media/v1.mp4" && html:
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<html><body>expired</body></html>")
+		case r.URL.Path == "/media/v1.mp4":
+			if rg := r.Header.Get("Range"); rg != "" {
+				off, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rg, "bytes="), "-"))
+				w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, len(body)-1, len(body)))
+				w.WriteHeader(http.StatusPartialContent)
+				fmt.Fprint(w, body[off:])
+				return
+			}
+			fmt.Fprint(w, body)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func botActivities(t *testing.T, srv *httptest.Server) *Activities {
+	c, err := botprovider.New(botprovider.Config{BaseURL: srv.URL, APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Activities{Bots: c, HTTPClient: srv.Client()}
+}
+
+func TestBotMediaListsTheRecordingWithoutItsLink(t *testing.T) {
+	a := botActivities(t, fakeProviderServer(t, "video", false))
+	res, err := a.BotMedia(context.Background(), BotStatusInput{BotID: "b1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 1 || res.Files[0].FileID != "v1" || res.Files[0].FileExtension != "MP4" || res.Files[0].DownloadURL != "" {
+		t.Fatalf("files %+v: want v1 (MP4) with no download link in history", res.Files)
+	}
+	if !res.StartedAt.Equal(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("started %v", res.StartedAt)
+	}
+}
+
+func TestOpenBotDownloadResumesWithRangeAndRefusesHTML(t *testing.T) {
+	body := strings.Repeat("0123456789", 100)
+	a := botActivities(t, fakeProviderServer(t, body, false))
+	in := ArchiveFileInput{Source: SourceBot, ConversationUUID: "b1", File: RecordingFile{FileID: "v1"}}
+	for _, off := range []int64{0, 250} {
+		rc, err := a.openDownload(context.Background(), in, off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rc)
+		rc.Close()
+		if string(got) != body[off:] {
+			t.Fatalf("offset %d: got %d bytes, want %d", off, len(got), len(body)-int(off))
+		}
+	}
+	a = botActivities(t, fakeProviderServer(t, body, true))
+	_, err := a.openDownload(context.Background(), in, 0)
+	var h *errHTMLBody
+	if !errors.As(err, &h) {
+		t.Fatalf("an HTML page was not refused: %v", err)
+	}
+	in.File.FileID = "gone"
+	_, err = a.openDownload(context.Background(), in, 0)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != ErrBotMediaMissing || !appErr.NonRetryable() {
+		t.Fatalf("missing media: %v", err)
+	}
+}
+
+func TestCreateBotPoolExhaustedIsRetriedAfterTheProvidersDelay(t *testing.T) {
+	a := botActivities(t, fakeProviderServer(t, "", false))
+	_, err := a.CreateBot(context.Background(), CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/85012345678"})
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != ErrBotPoolExhausted || appErr.NonRetryable() {
+		t.Fatalf("507: %v", err)
+	}
+	if d := appErr.NextRetryDelay(); d != 7*time.Second {
+		t.Fatalf("507 retry delay %v, want the provider's Retry-After (7s)", d)
+	}
+}
+
+func TestBotActivitiesWithoutAProviderSayHowToConfigureOne(t *testing.T) {
+	a := &Activities{}
+	_, err := a.CreateBot(context.Background(), CreateBotInput{})
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != ErrBotsDisabled || !strings.Contains(err.Error(), "MEETVAULT_BOT_API_URL") {
+		t.Fatalf("no provider: %v", err)
+	}
+	plan, err := a.PlanBot(context.Background(), PlanBotInput{TenantID: "t", MeetingID: "1"})
+	if err != nil || plan.HostConnected || !strings.Contains(plan.Note, "MEETVAULT_ZOOM_USER_CLIENT_ID") {
+		t.Fatalf("no host OAuth: %+v %v", plan, err)
+	}
+}
