@@ -183,7 +183,11 @@ func printStatus(s workflows.TenantStatus) error {
 		fmt.Printf("  watermark %s: imported through %s\n", src, wm.Format(time.DateOnly))
 	}
 	if s.Running != nil {
-		fmt.Printf("  running: %s %s %s..%s\n", s.Running.Kind, s.Running.Source, s.Running.From.Format(time.DateOnly), s.Running.To.Format(time.DateOnly))
+		fmt.Printf("  running: %s %s %s..%s", s.Running.Kind, s.Running.Source, s.Running.From.Format(time.DateOnly), s.Running.To.Format(time.DateOnly))
+		if s.Running.WorkflowID != "" {
+			fmt.Printf(" (workflow %s)", s.Running.WorkflowID)
+		}
+		fmt.Println()
 	}
 	fmt.Printf("  archived so far: %d files, %s\n", s.Totals.FilesArchived, humanBytes(s.Totals.BytesArchived))
 	if s.LastError != "" {

@@ -220,15 +220,21 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 	t.runs++
 	t.running = &item
 	defer func() { t.running = nil }()
+	id := item.WorkflowID
+	if id == "" {
+		id = fmt.Sprintf("%s/%s", ImportWindowID(t.id, item.Source, item.From, item.To), workflow.GetInfo(ctx).WorkflowExecution.RunID[:8])
+	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            fmt.Sprintf("%s/%s", ImportWindowID(t.id, item.Source, item.From, item.To), workflow.GetInfo(ctx).WorkflowExecution.RunID[:8]),
+		WorkflowID: id,
+		// An import resumed after a daily 429 runs again under its ID.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
 	})
 	var res ImportWindowResult
 	err := workflow.ExecuteChildWorkflow(cctx, ImportWindow, ImportWindowInput{
 		TenantID: t.id, Source: item.Source, From: item.From, To: item.To, Cursor: item.Cursor,
-		DashboardPageSize: t.st.Policy.MeetingLogPageSize,
+		DashboardPageSize: t.st.Policy.MeetingLogPageSize, SkipMeetingLog: item.SkipMeetingLog,
+		MaxConcurrentArchives: item.MaxConcurrentArchives, DownloadRetry: item.DownloadRetry,
 	}).Get(ctx, &res)
 	if err != nil {
 		var appErr *temporal.ApplicationError
@@ -267,7 +273,7 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 	t.st.LastError = ""
 	t.st.Imports++
 	addProgress(&t.st.Totals, res)
-	if item.Kind != "backfill" {
+	if item.movesWatermark() {
 		if wm, ok := t.st.Watermarks[item.Source]; !ok || item.To.After(wm) {
 			t.st.Watermarks[item.Source] = item.To
 		}
@@ -303,6 +309,12 @@ func (t *tenant) registerHandlers(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateImport,
+		func(ctx workflow.Context, r ImportRequest) (ImportTicket, error) { return t.queueImport(ctx, r), nil },
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r ImportRequest) error { return r.Validate() }},
+	); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandler(ctx, UpdatePause, func(ctx workflow.Context, r PauseRequest) (TenantStatus, error) {
 		t.st.Paused = true
 		return t.status(workflow.Now(ctx).UTC()), nil
@@ -325,6 +337,37 @@ func (t *tenant) registerHandlers(ctx workflow.Context) error {
 			return t.status(workflow.Now(ctx).UTC()), nil
 		},
 		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, p ImportPolicy) error { return p.Validate() }})
+}
+
+// queueImport appends an operator's import to the scheduled lane, behind
+// the work queued before it, under a workflow ID that is fixed now: the
+// window's ImportWindowID plus the item's ID, op{n}-{tag}, numbered in the
+// tenant's state (so it survives continue-as-new) and tagged with the
+// tenant workflow's first run (so a tenant workflow started afresh never
+// reuses an earlier one's IDs).
+func (t *tenant) queueImport(ctx workflow.Context, r ImportRequest) ImportTicket {
+	if r.Source == "" {
+		r.Source = "meeting"
+	}
+	if t.st.ImportTag == "" {
+		info := workflow.GetInfo(ctx)
+		tag := info.FirstRunID
+		if tag == "" {
+			tag = info.WorkflowExecution.RunID
+		}
+		t.st.ImportTag = tag[:min(8, len(tag))]
+	}
+	t.st.ImportSeq++
+	item := WorkItem{Lane: LaneScheduled, Kind: "import", Source: r.Source, From: dayOf(r.From), To: dayOf(r.To),
+		ID: fmt.Sprintf("op%d-%s", t.st.ImportSeq, t.st.ImportTag), SkipMeetingLog: r.SkipMeetingLog,
+		MaxConcurrentArchives: r.MaxConcurrentArchives, DownloadRetry: r.DownloadRetry}
+	item.WorkflowID = ImportWindowID(t.id, item.Source, item.From, item.To) + "/" + item.ID
+	position := 0
+	for lane := range LaneScheduled + 1 {
+		position += len(t.st.Lanes[lane])
+	}
+	t.st.Lanes[LaneScheduled] = append(t.st.Lanes[LaneScheduled], item)
+	return ImportTicket{WorkflowID: item.WorkflowID, Position: position, Status: t.status(workflow.Now(ctx).UTC())}
 }
 
 func (t *tenant) status(now time.Time) TenantStatus {

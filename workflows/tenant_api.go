@@ -12,6 +12,7 @@ func TenantWorkflowID(tenantID string) string { return "tenant/" + tenantID }
 const (
 	SignalImportNow = "import_now" // ImportNowSignal: import every source up to today, now
 	SignalBackfill  = "backfill"   // BackfillSignal: import a past window
+	UpdateImport    = "import"     // ImportRequest → ImportTicket: an operator's import, queued in the lanes
 	UpdatePause     = "pause"      // PauseRequest → TenantStatus
 	UpdateResume    = "resume"     // ResumeRequest → TenantStatus
 	UpdatePolicy    = "set_policy" // ImportPolicy → TenantStatus
@@ -99,12 +100,26 @@ type TenantInput struct {
 // WorkItem is one unit of the tenant's work in a lane.
 type WorkItem struct {
 	Lane   int           `json:"lane"`
-	Kind   string        `json:"kind"` // scheduled | import_now | backfill
+	Kind   string        `json:"kind"` // scheduled | import_now | backfill | import
 	Source string        `json:"source"`
 	From   time.Time     `json:"from"`
 	To     time.Time     `json:"to"`
 	Cursor *ImportCursor `json:"cursor,omitempty"` // where a blocked import resumes
+	// ID and WorkflowID are set on items the import update queues: the
+	// ImportWindow child always runs as WorkflowID, also when it resumes
+	// after a daily 429, so the operator who queued it can follow it.
+	ID         string `json:"id,omitempty"`
+	WorkflowID string `json:"workflow_id,omitempty"`
+	// Options of an import update, passed on to ImportWindowInput.
+	SkipMeetingLog        bool          `json:"skip_meeting_log,omitempty"`
+	MaxConcurrentArchives int           `json:"max_concurrent_archives,omitempty"`
+	DownloadRetry         DownloadRetry `json:"download_retry,omitzero"`
 }
+
+// movesWatermark reports whether a finished item advances its source's
+// watermark: only the schedule's own windows do; backfills and operators'
+// imports are windows of their choosing.
+func (it WorkItem) movesWatermark() bool { return it.Kind == "scheduled" || it.Kind == "import_now" }
 
 // Budget is the tenant's use of Zoom's daily pool on one UTC day.
 type Budget struct {
@@ -129,6 +144,11 @@ type TenantState struct {
 	Imports    int                   `json:"imports"` // ImportWindow runs finished
 	Totals     ImportProgress        `json:"totals"`
 	LastError  string                `json:"last_error,omitempty"`
+	// ImportSeq numbers the import update's items; ImportTag (the first 8
+	// characters of the tenant workflow's first run ID) keeps their
+	// workflow IDs apart from those of an earlier tenant workflow.
+	ImportSeq int    `json:"import_seq,omitempty"`
+	ImportTag string `json:"import_tag,omitempty"`
 }
 
 // ImportNowSignal asks for an import of every source up to today.
@@ -139,6 +159,49 @@ type BackfillSignal struct {
 	Source string    `json:"source"`
 	From   time.Time `json:"from"`
 	To     time.Time `json:"to"`
+}
+
+// ImportRequest is the import update's input: an operator's import of one
+// source for [From, To] (dates, inclusive, UTC), run by the tenant in its
+// scheduled lane so it spends the tenant's pool budget in order.
+type ImportRequest struct {
+	Source string    `json:"source"` // default meeting
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	// SkipMeetingLog leaves out the dashboard listing (no pool calls).
+	SkipMeetingLog bool `json:"skip_meeting_log,omitempty"`
+	// MaxConcurrentArchives bounds the meetings archived at once (default 32).
+	MaxConcurrentArchives int `json:"max_concurrent_archives,omitempty"`
+	// DownloadRetry tunes the retries of file downloads (zero: defaults).
+	DownloadRetry DownloadRetry `json:"download_retry,omitzero"`
+}
+
+// Validate refuses a request the tenant cannot run.
+func (r ImportRequest) Validate() error {
+	switch {
+	case r.Source != "" && r.Source != "meeting":
+		return fmt.Errorf("import: source %q cannot be imported yet (meeting only)", r.Source)
+	case r.From.IsZero() || r.To.IsZero():
+		return fmt.Errorf("import: the window needs both from and to dates")
+	case dayOf(r.To).Before(dayOf(r.From)):
+		return fmt.Errorf("import: window %s..%s ends before it starts", r.From.Format(time.DateOnly), r.To.Format(time.DateOnly))
+	case r.MaxConcurrentArchives < 0:
+		return fmt.Errorf("import: max_concurrent_archives %d is negative", r.MaxConcurrentArchives)
+	case r.DownloadRetry.MaximumAttempts < 0 || r.DownloadRetry.InitialInterval < 0:
+		return fmt.Errorf("import: download_retry is negative")
+	}
+	return nil
+}
+
+// ImportTicket answers the import update.
+type ImportTicket struct {
+	// WorkflowID is the ImportWindow child that runs the import, now or
+	// later, and again under the same ID when it resumes after a daily 429.
+	WorkflowID string `json:"workflow_id"`
+	// Position counts the items ahead of it in the lanes (0: it is next; an
+	// item running now is not counted).
+	Position int          `json:"position"`
+	Status   TenantStatus `json:"status"`
 }
 
 // PauseRequest and ResumeRequest are the pause and resume updates' inputs.
