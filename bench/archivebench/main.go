@@ -227,7 +227,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 		return sample{}, err
 	}
 	start := time.Now()
-	out, err := starter("import", "--tenant", "bench", "--from", "2026-10-01", "--to", "2026-10-31", "--wait", "--json")
+	out, err := starter("import", "--direct", "--tenant", "bench", "--from", "2026-10-01", "--to", "2026-10-31", "--wait", "--json")
 	if err != nil {
 		return sample{}, err
 	}
