@@ -33,8 +33,10 @@ bin/starter bot join --tenant demo --meeting-url 'https://zoom.us/j/86000000001?
 	--consent-timeout 30s --poll-interval 5s --wait
 echo
 echo "==> meeting bot: the host turned recording requests off; the bot says why in the chat and leaves"
+# (--no-join-token: it asks the host even if the host connected Zoom OAuth
+# meanwhile, whose join token would record without asking.)
 bin/starter bot join --tenant demo --meeting-url 'https://zoom.us/j/86000000002?pwd=demo' \
-	--consent-timeout 30s --poll-interval 5s --wait || true
+	--consent-timeout 30s --poll-interval 5s --no-join-token --wait || true
 cat <<EOT
 
 Temporal Web UI: http://127.0.0.1:8233  (workflows: search MeetvaultTenant="demo";
