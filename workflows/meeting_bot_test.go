@@ -476,3 +476,18 @@ func TestMeetingBotHistoryIsCompleteDespiteLostWebhooks(t *testing.T) {
 		"recording_done", "call_ended", "done"}, codes)
 	require.Equal(t, []string{"poll", "poll", "webhook", "webhook", "webhook", "webhook", "webhook"}, via)
 }
+
+// A bot for later (starter bot join --at) is created at once and scheduled at
+// the provider (Recall reserves scheduled bots; no 507); the join-token link
+// lives from the join time on.
+func TestMeetingBotScheduledJoinIsPassedToTheProvider(t *testing.T) {
+	env, p := newBotEnv(t, recordedUntilEnd(time.Minute))
+	p.plans = []activities.PlanBotResult{{HostConnected: true, HostZoomUserID: "host-1"}}
+	joinAt := env.Now().Add(2 * time.Hour)
+	env.ExecuteWorkflow(MeetingBot, MeetingBotInput{TenantID: "acme", MeetingURL: "https://zoom.us/j/85012345678",
+		MeetingID: "85012345678", JoinAt: joinAt, Policy: BotPolicy{PollInterval: 5 * time.Second}})
+	require.NoError(t, env.GetWorkflowError())
+	require.Len(t, p.creates, 1)
+	require.True(t, p.creates[0].JoinAt.Equal(joinAt), "join_at %v", p.creates[0].JoinAt)
+	require.True(t, p.creates[0].LinkExpires.After(joinAt), "the join-token link outlives the join time")
+}
