@@ -19,22 +19,7 @@ import (
 // and archives every file exactly once.
 func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 	e := newEnv(t)
-	var meetings []map[string]any
-	for i := 0; i < 10; i++ {
-		meetings = append(meetings, map[string]any{
-			"topic": fmt.Sprintf("standup %d", i), "type": 2, "start_time": fmt.Sprintf("2026-10-%02dT15:00:00Z", i+2), "duration": 15,
-			"files": []map[string]any{{"file_type": "MP4", "size": 4096}},
-		})
-	}
-	e.simPOST("/_sim/scenario", map[string]any{"seed": 31, "accounts": []map[string]any{{
-		"users":       []map[string]any{{"email": "host@acme.example"}},
-		"meetings":    meetings,
-		"rate_limits": map[string]any{"daily_pool": 4},
-	}}})
-	e.registerTenant()
-	t.Cleanup(func() {
-		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
-	})
+	e.tinyPoolTenant(31)
 
 	// The meeting log is listed 2 meetings a page: 5 pages for Oct 1–30 and 1
 	// for Oct 31 = 6 pool requests.
@@ -90,4 +75,26 @@ func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 	require.NoError(t, e.store.Pool().QueryRow(context.Background(),
 		`SELECT count(*) FROM meeting_log WHERE tenant_id = $1`, e.tenant).Scan(&logged))
 	require.Equal(t, 10, logged)
+}
+
+// tinyPoolTenant loads ten one-file meetings in October into an account
+// whose daily pool holds 4 requests, registers it as the test's tenant, and
+// terminates the tenant's workflow when the test ends.
+func (e *env) tinyPoolTenant(seed int) {
+	var meetings []map[string]any
+	for i := 0; i < 10; i++ {
+		meetings = append(meetings, map[string]any{
+			"topic": fmt.Sprintf("standup %d", i), "type": 2, "start_time": fmt.Sprintf("2026-10-%02dT15:00:00Z", i+2), "duration": 15,
+			"files": []map[string]any{{"file_type": "MP4", "size": 4096}},
+		})
+	}
+	e.simPOST("/_sim/scenario", map[string]any{"seed": seed, "accounts": []map[string]any{{
+		"users":       []map[string]any{{"email": "host@acme.example"}},
+		"meetings":    meetings,
+		"rate_limits": map[string]any{"daily_pool": 4},
+	}}})
+	e.registerTenant()
+	e.t.Cleanup(func() {
+		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
+	})
 }

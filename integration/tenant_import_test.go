@@ -111,22 +111,7 @@ func TestImportGoesThroughTheTenantWorkflow(t *testing.T) {
 // the same workflow ID, and starter import --wait follows it to the end.
 func TestImportThroughTheTenantWaitsAcrossTheDailyReset(t *testing.T) {
 	e := newEnv(t)
-	var meetings []map[string]any
-	for i := 0; i < 10; i++ {
-		meetings = append(meetings, map[string]any{
-			"topic": fmt.Sprintf("standup %d", i), "type": 2, "start_time": fmt.Sprintf("2026-10-%02dT15:00:00Z", i+2), "duration": 15,
-			"files": []map[string]any{{"file_type": "MP4", "size": 4096}},
-		})
-	}
-	e.simPOST("/_sim/scenario", map[string]any{"seed": 37, "accounts": []map[string]any{{
-		"users":       []map[string]any{{"email": "host@acme.example"}},
-		"meetings":    meetings,
-		"rate_limits": map[string]any{"daily_pool": 4},
-	}}})
-	e.registerTenant()
-	t.Cleanup(func() {
-		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
-	})
+	e.tinyPoolTenant(37)
 	// The meeting log is listed 2 meetings a page: 6 pool requests for
 	// October; the first scheduled import (today) spends 1 of the 4.
 	require.NoError(t, e.starter(nil, "tenant", "start", e.tenant, "--interval", "24h", "--lookback", "1m", "--meeting-log-page-size", "2"))
