@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/meetvault/meetvault/botprovider"
@@ -94,6 +95,8 @@ type CreateBotInput struct {
 	// secret) never enters workflow history.
 	JoinTokenUser string    `json:"join_token_user,omitempty"`
 	LinkExpires   time.Time `json:"link_expires,omitzero"`
+	// IdempotencyKey makes retries of this creation return the same bot.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Provider automatic-leave timeouts in seconds (0: provider default).
 	WaitingRoomTimeout        int `json:"waiting_room_timeout,omitempty"`
 	InCallNotRecordingTimeout int `json:"in_call_not_recording_timeout,omitempty"`
@@ -121,7 +124,8 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 			InCallNotRecordingTimeout:        in.InCallNotRecordingTimeout,
 			RecordingPermissionDeniedTimeout: in.PermissionDeniedTimeout,
 		},
-		Metadata: map[string]string{"meetvault_tenant": in.TenantID, "meetvault_workflow": in.WorkflowID},
+		Metadata:       map[string]string{"meetvault_tenant": in.TenantID, "meetvault_workflow": in.WorkflowID},
+		IdempotencyKey: in.IdempotencyKey,
 	}
 	if in.JoinTokenUser != "" {
 		if a.Hosts == nil {
@@ -133,8 +137,23 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 		}
 		req.Zoom = &botprovider.ZoomConfig{JoinTokenURL: link}
 	}
+	// The provider replays a key's answer for an hour, refusals included:
+	// after a definite refusal (no bot was made) the next attempt needs a new
+	// key, counted in the heartbeat details that attempts share.
+	var rotation int
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &rotation)
+	}
+	if req.IdempotencyKey != "" && rotation > 0 {
+		req.IdempotencyKey = fmt.Sprintf("%s/%d", req.IdempotencyKey, rotation)
+	}
 	bot, err := a.Bots.CreateBot(ctx, req)
 	if err != nil {
+		var pool *botprovider.PoolExhaustedError
+		var rl *botprovider.RateLimitError
+		if errors.As(err, &pool) || errors.As(err, &rl) {
+			activity.RecordHeartbeat(ctx, rotation+1)
+		}
 		return CreateBotResult{}, classifyBotError(err, "creating a bot for meeting "+in.MeetingID)
 	}
 	// The workflow polls too, so a status webhook that arrives before this

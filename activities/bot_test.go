@@ -9,10 +9,12 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/meetvault/meetvault/botprovider"
 )
@@ -105,7 +107,10 @@ func TestOpenBotDownloadResumesWithRangeAndRefusesHTML(t *testing.T) {
 
 func TestCreateBotPoolExhaustedIsRetriedAfterTheProvidersDelay(t *testing.T) {
 	a := botActivities(t, fakeProviderServer(t, "", false))
-	_, err := a.CreateBot(context.Background(), CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/85012345678"})
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(a.CreateBot)
+	_, err := env.ExecuteActivity(a.CreateBot, CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/85012345678"})
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != ErrBotPoolExhausted || appErr.NonRetryable() {
 		t.Fatalf("507: %v", err)
@@ -125,5 +130,44 @@ func TestBotActivitiesWithoutAProviderSayHowToConfigureOne(t *testing.T) {
 	plan, err := a.PlanBot(context.Background(), PlanBotInput{TenantID: "t", MeetingID: "1"})
 	if err != nil || plan.HostConnected || !strings.Contains(plan.Note, "MEETVAULT_ZOOM_USER_CLIENT_ID") {
 		t.Fatalf("no host OAuth: %+v %v", plan, err)
+	}
+}
+
+// CreateBot retried after a 507 uses a new Idempotency-Key (the provider
+// would replay the 507 for the old one); retried after a lost answer it
+// keeps the key and gets the same bot back.
+func TestCreateBotRotatesItsIdempotencyKeyOnlyAfterARefusal(t *testing.T) {
+	var mu sync.Mutex
+	keys := []string{}
+	refuse := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		if refuse {
+			refuse = false
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusInsufficientStorage)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprint(w, `{"id":"b1"}`)
+	}))
+	defer srv.Close()
+	a := botActivities(t, srv)
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(a.CreateBot)
+	in := CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/85012345678", IdempotencyKey: "bot/t/85012345678/run/1"}
+	if _, err := env.ExecuteActivity(a.CreateBot, in); err == nil {
+		t.Fatal("the 507 did not fail the attempt")
+	}
+	// The next attempt sees the first one's heartbeat details. (Without a
+	// store the registration after the creation fails; only the key sent
+	// matters here.)
+	env.SetHeartbeatDetails(1)
+	_, _ = env.ExecuteActivity(a.CreateBot, in)
+	if len(keys) != 2 || keys[0] != "bot/t/85012345678/run/1" || keys[1] != "bot/t/85012345678/run/1/1" {
+		t.Fatalf("keys sent %q, want the base key, then a rotated one", keys)
 	}
 }

@@ -47,6 +47,10 @@ type CreateBotRequest struct {
 	// Metadata is echoed back on the bot and in its webhooks; put routing
 	// keys (tenant, meeting) here, never secrets.
 	Metadata map[string]string
+	// IdempotencyKey, when set, is sent as Idempotency-Key: a retried
+	// creation with the same key returns the bot the first one made instead
+	// of sending a second bot (e.g. after a timeout that hid the answer).
+	IdempotencyKey string
 }
 
 // AutomaticLeave holds the provider's leave timeouts in seconds; 0 leaves a
@@ -151,8 +155,12 @@ func (c *Client) CreateBot(ctx context.Context, req CreateBotRequest) (*Bot, err
 	if !req.JoinAt.IsZero() {
 		body.JoinAt = req.JoinAt.UTC().Format(time.RFC3339Nano)
 	}
+	var hdr http.Header
+	if req.IdempotencyKey != "" {
+		hdr = http.Header{"Idempotency-Key": {req.IdempotencyKey}}
+	}
 	var bot Bot
-	if err := c.do(ctx, http.MethodPost, c.endpoint("bot"), body, &bot); err != nil {
+	if err := c.doWith(ctx, http.MethodPost, c.endpoint("bot"), hdr, body, &bot); err != nil {
 		return nil, err
 	}
 	if bot.ID == "" {

@@ -111,6 +111,11 @@ func (c *Client) endpoint(segments ...string) string {
 // non-nil, receives the decoded JSON answer. Non-2xx answers become typed
 // errors (see checkResponse).
 func (c *Client) do(ctx context.Context, method, endpoint string, in, out any) error {
+	return c.doWith(ctx, method, endpoint, nil, in, out)
+}
+
+// doWith is do with extra request headers.
+func (c *Client) doWith(ctx context.Context, method, endpoint string, hdr http.Header, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -122,6 +127,9 @@ func (c *Client) do(ctx context.Context, method, endpoint string, in, out any) e
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, body)
 	if err != nil {
 		return fmt.Errorf("botprovider: build request: %w", err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
 	}
 	req.Header.Set("Authorization", "Token "+c.apiKey)
 	req.Header.Set("Accept", "application/json")

@@ -202,6 +202,10 @@ func (w *meetingBot) newBot(ctx workflow.Context, useToken bool, plan activities
 	}
 	var res activities.CreateBotResult
 	w.st.JoinAttempts++
+	// One key per bot this workflow sends: an activity retry after a lost
+	// answer gets the same bot back instead of a second bot in the meeting.
+	info := workflow.GetInfo(ctx)
+	in.IdempotencyKey = fmt.Sprintf("%s/%s/%d", info.WorkflowExecution.ID, info.FirstRunID, w.st.JoinAttempts)
 	if err := workflow.ExecuteActivity(w.actx(ctx, 8), a.CreateBot, in).Get(ctx, &res); err != nil {
 		w.st.Outcome = &BotOutcome{State: BotProviderUnavailable, SubCode: SubCodeProviderError,
 			Message: "the bot provider did not create a bot: " + errMessage(err),

@@ -135,12 +135,32 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 		writeJSON(w, http.StatusServiceUnavailable, botDetail{"The bot service is restarting; retry."})
 		return
 	}
+	// Recall answers a repeated Idempotency-Key with the original answer
+	// (within the hour; here for the scenario's lifetime), errors included.
+	key := r.Header.Get("Idempotency-Key")
+	if prev, ok := g.idempotent[key]; key != "" && ok {
+		var body any = prev.body
+		if prev.bot != nil {
+			body = prev.bot.apiView()
+		}
+		h.mu.Unlock()
+		if prev.retry != "" {
+			w.Header().Set("Retry-After", prev.retry)
+		}
+		writeJSON(w, prev.status, body)
+		return
+	}
 	if adHoc && g.poolLeft > 0 {
 		g.poolLeft--
+		retry := strconv.Itoa(botPoolRetryAfterSeconds)
+		body := botDetail{"There are no ad-hoc bots available right now. Please retry in " +
+			retry + " seconds, or schedule the bot with join_at more than 10 minutes ahead."}
+		if key != "" {
+			g.idempotent[key] = cachedAnswer{status: http.StatusInsufficientStorage, body: body, retry: retry}
+		}
 		h.mu.Unlock()
-		w.Header().Set("Retry-After", strconv.Itoa(botPoolRetryAfterSeconds))
-		writeJSON(w, http.StatusInsufficientStorage, botDetail{"There are no ad-hoc bots available right now. Please retry in " +
-			strconv.Itoa(botPoolRetryAfterSeconds) + " seconds, or schedule the bot with join_at more than 10 minutes ahead."})
+		w.Header().Set("Retry-After", retry)
+		writeJSON(w, http.StatusInsufficientStorage, body)
 		return
 	}
 	b := &bot{
@@ -152,6 +172,9 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 	}
 	g.bots[b.id] = b
 	g.order = append(g.order, b)
+	if key != "" {
+		g.idempotent[key] = cachedAnswer{status: http.StatusCreated, bot: b}
+	}
 	if immediate {
 		b.addStatus(botJoiningCall, "")
 	}

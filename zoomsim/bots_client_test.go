@@ -301,3 +301,41 @@ func TestBotProviderClientChatLeaveDenial(t *testing.T) {
 		t.Fatalf("bad meeting url: %v", err)
 	}
 }
+
+// Idempotency-Key: a repeated key replays the first answer — the bot it
+// made, or the 507 it got (so a retry after a refusal needs a new key);
+// another key sends another bot.
+func TestBotProviderIdempotentCreate(t *testing.T) {
+	sim, c := clientSim(t, "webhook", "") // the pool refuses the first ad-hoc bot
+	ctx := context.Background()
+	req := botprovider.CreateBotRequest{MeetingURL: clientURL(clientLong), IdempotencyKey: "bot/acme/1/run/1"}
+	var pool *botprovider.PoolExhaustedError
+	for i := 0; i < 2; i++ {
+		if _, err := c.CreateBot(ctx, req); !errors.As(err, &pool) {
+			t.Fatalf("attempt %d: %v, want the (replayed) 507", i+1, err)
+		}
+	}
+	req.IdempotencyKey = "bot/acme/1/run/1/1"
+	first, err := c.CreateBot(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.CreateBot(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID {
+		t.Fatalf("retry with the same key made bot %s, want %s", again.ID, first.ID)
+	}
+	req.IdempotencyKey = "bot/acme/1/run/2"
+	other, err := c.CreateBot(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.ID == first.ID {
+		t.Fatal("a new key returned the old bot")
+	}
+	if n := len(sim.Bots()); n != 2 {
+		t.Fatalf("%d bots in the simulator, want 2", n)
+	}
+}

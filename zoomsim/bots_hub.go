@@ -183,10 +183,21 @@ type botGen struct {
 
 	bots         map[string]*bot
 	order        []*bot
-	recordings   map[string]*bot // recording id → bot
-	joinAttempts map[int64]int   // live meeting id → attempts that reached the join
+	recordings   map[string]*bot         // recording id → bot
+	joinAttempts map[int64]int           // live meeting id → attempts that reached the join
+	idempotent   map[string]cachedAnswer // Idempotency-Key of a creation → its answer, replayed
 	poolLeft     int
 	hooks        BotWebhookStats
+}
+
+// cachedAnswer is a creation's answer kept for its Idempotency-Key: Recall
+// replays a key's completed answer (a 201, and a 507 as well) instead of
+// acting again.
+type cachedAnswer struct {
+	status int
+	bot    *bot // the bot of a 201
+	body   any  // the body of an error
+	retry  string
 }
 
 func newBotHub(s *Server) *botHub {
@@ -210,7 +221,7 @@ func (h *botHub) load(w *world) {
 	ctx, cancel := context.WithCancel(context.Background())
 	g := &botGen{
 		ctx: ctx, cancel: cancel, world: w,
-		bots: map[string]*bot{}, recordings: map[string]*bot{}, joinAttempts: map[int64]int{},
+		bots: map[string]*bot{}, recordings: map[string]*bot{}, joinAttempts: map[int64]int{}, idempotent: map[string]cachedAnswer{},
 	}
 	if bp := w.scenario.BotProvider; bp != nil {
 		g.provider = *bp
