@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/kelseyhightower/envconfig"
@@ -54,6 +55,24 @@ func envStore(ctx context.Context, needSecrets bool) (env, *store.Store, error) 
 	}
 	st, err := openStore(ctx, e, needSecrets)
 	return e, st, err
+}
+
+// tenantStore is envStore for a command about one tenant: it fails unless
+// the tenant is registered. The caller closes the store.
+func tenantStore(ctx context.Context, tenantID string) (env, *store.Store, error) {
+	e, st, err := envStore(ctx, false)
+	if err != nil {
+		return e, nil, err
+	}
+	ids, err := st.TenantIDs(ctx)
+	if err == nil && !slices.Contains(ids, tenantID) {
+		err = fmt.Errorf("no tenant %q: register it with starter tenant add", tenantID)
+	}
+	if err != nil {
+		st.Close()
+		return e, nil, err
+	}
+	return e, st, nil
 }
 
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,14 +40,11 @@ A dead connection is repaired the same way.`,
 			if err := envconfig.Process(config.Prefix, &h); err != nil {
 				return fmt.Errorf("config: %w", err)
 			}
-			_, st, err := envStore(cmd.Context(), false)
+			_, st, err := tenantStore(cmd.Context(), tenant)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := requireTenant(cmd.Context(), st, tenant); err != nil {
-				return err
-			}
 			base := strings.TrimRight(h.PublicURL, "/")
 			link := base + "/oauth/zoom/start?tenant=" + url.QueryEscape(tenant)
 			if jsonOut {
@@ -87,14 +81,11 @@ func hostListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "List a tenant's host connections with their status and, for dead ones, why",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, st, err := envStore(cmd.Context(), false)
+			_, st, err := tenantStore(cmd.Context(), tenant)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := requireTenant(cmd.Context(), st, tenant); err != nil {
-				return err
-			}
 			conns, err := st.HostConnections(cmd.Context(), tenant)
 			if err != nil {
 				return err
@@ -138,16 +129,4 @@ func hostListCmd() *cobra.Command {
 	cmd.Flags().StringVar(&tenant, "tenant", "", "tenant id (required)")
 	_ = cmd.MarkFlagRequired("tenant")
 	return cmd
-}
-
-// requireTenant fails unless the tenant is registered.
-func requireTenant(ctx context.Context, st *store.Store, tenant string) error {
-	ids, err := st.TenantIDs(ctx)
-	if err != nil {
-		return err
-	}
-	if !slices.Contains(ids, tenant) {
-		return errors.New("unknown tenant " + tenant + ": register it with starter tenant add")
-	}
-	return nil
 }

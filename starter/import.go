@@ -74,38 +74,19 @@ func runImport(ctx context.Context, in workflows.ImportWindowInput, wait, direct
 	if in.Source != activities.SourceMeeting {
 		return fmt.Errorf("--source %s: only %q can be imported so far", in.Source, activities.SourceMeeting)
 	}
-	e, err := loadEnv()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, e, false)
-	if err != nil {
-		return err
-	}
-	ids, err := st.TenantIDs(ctx)
-	st.Close()
-	if err != nil {
-		return err
-	}
-	if !contains(ids, in.TenantID) {
-		return fmt.Errorf("no tenant %q: register it with starter tenant add", in.TenantID)
-	}
-	c, err := dialTemporal(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if !direct {
-		running, err := tenantRunning(ctx, c, in.TenantID)
-		if err != nil {
-			return err
+	return withTenantWorkflow(ctx, in.TenantID, func(c client.Client, e env) error {
+		if !direct {
+			running, err := tenantRunning(ctx, c, in.TenantID)
+			if err != nil {
+				return err
+			}
+			if running {
+				return importViaTenant(ctx, c, in, wait)
+			}
+			fmt.Fprintf(os.Stderr, "note: tenant workflow not running; this import runs outside the tenant's quota budget (start it with: starter tenant start %s)\n", in.TenantID)
 		}
-		if running {
-			return importViaTenant(ctx, c, in, wait)
-		}
-		fmt.Fprintf(os.Stderr, "note: tenant workflow not running; this import runs outside the tenant's quota budget (start it with: starter tenant start %s)\n", in.TenantID)
-	}
-	return importDirect(ctx, c, e, in, wait)
+		return importDirect(ctx, c, e, in, wait)
+	})
 }
 
 // tenantRunning reports whether the tenant's entity workflow is running.
@@ -339,15 +320,6 @@ func waitImport(ctx context.Context, c client.Client, run client.WorkflowRun, id
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func humanBytes(n int64) string {

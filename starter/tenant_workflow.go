@@ -25,18 +25,11 @@ func tenantWorkflowOptions(e env, tenantID string) client.StartWorkflowOptions {
 
 // withTenantWorkflow checks the tenant exists, dials Temporal and runs fn.
 func withTenantWorkflow(ctx context.Context, tenantID string, fn func(c client.Client, e env) error) error {
-	e, st, err := envStore(ctx, false)
+	e, st, err := tenantStore(ctx, tenantID)
 	if err != nil {
 		return err
 	}
-	ids, err := st.TenantIDs(ctx)
 	st.Close()
-	if err != nil {
-		return err
-	}
-	if !contains(ids, tenantID) {
-		return fmt.Errorf("no tenant %q: register it with starter tenant add", tenantID)
-	}
 	c, err := dialTemporal(ctx, e)
 	if err != nil {
 		return err
