@@ -128,8 +128,26 @@ type MeetingBotInput struct {
 	BotName   string    `json:"bot_name,omitempty"`
 	JoinAt    time.Time `json:"join_at,omitzero"`
 	Policy    BotPolicy `json:"policy,omitzero"`
-	// Resume carries the state across continue-as-new.
+	// Resume and Carry carry the state across continue-as-new.
 	Resume *BotState `json:"resume,omitempty"`
+	Carry  *BotCarry `json:"carry,omitempty"`
+}
+
+// BotCarry is the lifecycle state a MeetingBot keeps beside its BotState
+// (reset for each new bot, except what the archive needs).
+type BotCarry struct {
+	PhaseSince time.Time `json:"phase_since"` // when the current phase began
+	// LatestAt is the provider time of the newest status applied.
+	LatestAt   time.Time   `json:"latest_at"`
+	Recorded   bool        `json:"recorded,omitempty"`    // the current bot recorded
+	ChatSent   bool        `json:"chat_sent,omitempty"`   // the settings chat message went out
+	LeaveAsked bool        `json:"leave_asked,omitempty"` // LeaveBot was called for the current bot
+	CallEnded  bool        `json:"call_ended,omitempty"`
+	Pending    *BotOutcome `json:"pending,omitempty"` // how it ends unless a bot recorded
+	// AnyRecorded and RecordedBot: some bot of this workflow recorded, and
+	// which one's media gets archived.
+	AnyRecorded bool   `json:"any_recorded,omitempty"`
+	RecordedBot string `json:"recorded_bot,omitempty"`
 }
 
 // BotStatusEntry is one status change the workflow saw (webhook or poll).

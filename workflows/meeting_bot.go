@@ -37,11 +37,11 @@ func MeetingBot(ctx workflow.Context, in MeetingBotInput) (MeetingBotResult, err
 	w := &meetingBot{in: in, pol: in.Policy.WithDefaults(), seen: map[string]bool{}}
 	if in.Resume != nil {
 		w.st = *in.Resume
+		if in.Carry != nil {
+			w.cur = *in.Carry
+		}
 		for _, h := range w.st.History {
 			w.seen[statusKey(h.BotID, h.Code, h.SubCode, h.At)] = true
-			if h.BotID == w.st.BotID && h.At.After(w.latestAt) {
-				w.latestAt = h.At
-			}
 		}
 	} else {
 		w.st = BotState{TenantID: in.TenantID, MeetingID: in.MeetingID, Phase: BotPhaseJoining}
@@ -56,18 +56,15 @@ type meetingBot struct {
 	// seen dedupes statuses arriving by webhook and by poll.
 	seen map[string]bool
 
-	// Per-bot state (reset by newBot).
-	phaseSince   time.Time // when the current phase began
-	recorded     bool      // the current bot recorded
-	chatSent     bool      // the settings chat message went out
-	leaveAsked   bool      // LeaveBot was called for the current bot
-	pending      *BotOutcome
+	// cur is the lifecycle state beyond BotState, carried across
+	// continue-as-new.
+	cur          BotCarry
 	lastStatusAt time.Time // last status received (webhook or poll)
-	latestAt     time.Time // provider time of the newest status applied
-	callEnded    bool
-	anyRecorded  bool   // some bot of this workflow recorded
-	recordedBot  string // the bot whose media gets archived
 }
+
+// botHistoryLimit is the history length at which a MeetingBot continues as
+// new (a long meeting polled for hours).
+const botHistoryLimit = 8000
 
 func (w *meetingBot) run(ctx workflow.Context) (MeetingBotResult, error) {
 	if err := workflow.SetQueryHandler(ctx, QueryBotState, func() (BotState, error) { return w.st, nil }); err != nil {
@@ -80,18 +77,17 @@ func (w *meetingBot) run(ctx workflow.Context) (MeetingBotResult, error) {
 			return w.finish(ctx)
 		}
 	} else {
-		w.phaseSince = workflow.Now(ctx)
 		w.lastStatusAt = workflow.Now(ctx)
 	}
 	statusCh := workflow.GetSignalChannel(ctx, SignalBotStatus)
 	leaveCh := workflow.GetSignalChannel(ctx, SignalBotLeave)
 	for w.st.Outcome == nil {
-		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() || workflow.GetInfo(ctx).GetCurrentHistoryLength() > 8000 {
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() || workflow.GetInfo(ctx).GetCurrentHistoryLength() > botHistoryLimit {
 			w.drain(ctx, statusCh)
 			if w.st.Outcome == nil {
 				in := w.in
-				st := w.st
-				in.Resume = &st
+				st, carry := w.st, w.cur
+				in.Resume, in.Carry = &st, &carry
 				return w.st, workflow.NewContinueAsNewError(ctx, MeetingBot, in)
 			}
 			break
@@ -216,9 +212,8 @@ func (w *meetingBot) newBot(ctx workflow.Context, useToken bool, plan activities
 	w.st.Bots = append(w.st.Bots, res.BotID)
 	w.st.JoinToken = useToken
 	w.st.LastStatus = ""
-	w.recorded, w.chatSent, w.leaveAsked, w.pending, w.callEnded = false, false, false, nil, false
-	w.latestAt = time.Time{}
-	w.phaseSince, w.lastStatusAt = now, now
+	w.cur = BotCarry{AnyRecorded: w.cur.AnyRecorded, RecordedBot: w.cur.RecordedBot}
+	w.cur.PhaseSince, w.lastStatusAt = now, now
 	w.setPhase(ctx, BotPhaseJoining)
 	how := "asking the host for consent"
 	if useToken {
@@ -234,22 +229,22 @@ func (w *meetingBot) newBot(ctx workflow.Context, useToken bool, plan activities
 // deadline is when the current phase times out.
 func (w *meetingBot) deadline() (time.Time, bool) {
 	switch {
-	case w.leaveAsked || w.callEnded:
+	case w.cur.LeaveAsked || w.cur.CallEnded:
 		// The provider confirms the end; if it never does, stop waiting.
-		return w.phaseSince.Add(3 * time.Minute), true
+		return w.cur.PhaseSince.Add(3 * time.Minute), true
 	case w.st.Phase == BotPhaseWaitingRoom:
-		return w.phaseSince.Add(w.pol.WaitingRoomTimeout + time.Minute), true
+		return w.cur.PhaseSince.Add(w.pol.WaitingRoomTimeout + time.Minute), true
 	case w.st.Phase == BotPhaseAwaitingConsent:
-		return w.phaseSince.Add(w.pol.ConsentTimeout), true
+		return w.cur.PhaseSince.Add(w.pol.ConsentTimeout), true
 	case w.st.Phase == BotPhaseRecording:
-		return w.phaseSince.Add(w.pol.MaxDuration), true
+		return w.cur.PhaseSince.Add(w.pol.MaxDuration), true
 	}
 	return time.Time{}, false
 }
 
 func (w *meetingBot) onDeadline(ctx workflow.Context) {
 	switch {
-	case w.leaveAsked || w.callEnded:
+	case w.cur.LeaveAsked || w.cur.CallEnded:
 		w.event(ctx, "the provider did not confirm the end of the call; finishing without it")
 		w.conclude(ctx)
 	case w.st.Phase == BotPhaseWaitingRoom:
@@ -266,7 +261,7 @@ func (w *meetingBot) onDeadline(ctx workflow.Context) {
 // onConsentTimeout: no answer from a host. Fall back to a join token when
 // one can be had now (a fresh bot), else end host_not_present.
 func (w *meetingBot) onConsentTimeout(ctx workflow.Context) {
-	if w.pending != nil {
+	if w.cur.Pending != nil {
 		w.leave(ctx, nil) // a settings denial waited out per policy
 		return
 	}
@@ -365,35 +360,35 @@ func (w *meetingBot) onStatus(ctx workflow.Context, s BotStatusEntry) {
 	w.seen[key] = true
 	// Webhooks and polls interleave: a status older than one already
 	// applied is kept in the history but does not move the phase back.
-	stale := !s.At.IsZero() && s.At.Before(w.latestAt)
+	stale := !s.At.IsZero() && s.At.Before(w.cur.LatestAt)
 	w.insertHistory(s)
 	if !stale {
-		w.latestAt = s.At
+		w.cur.LatestAt = s.At
 		w.st.LastStatus = s.Code
 	}
 	w.upsert(ctx)
 
 	switch s.Code {
 	case botprovider.StatusJoiningCall:
-		if !w.leaveAsked && !stale {
+		if !w.cur.LeaveAsked && !stale {
 			w.setPhase(ctx, BotPhaseJoining)
 		}
 	case botprovider.StatusInWaitingRoom:
-		if !w.leaveAsked && !stale && w.st.Phase != BotPhaseWaitingRoom {
+		if !w.cur.LeaveAsked && !stale && w.st.Phase != BotPhaseWaitingRoom {
 			w.setPhase(ctx, BotPhaseWaitingRoom)
 		}
 	case botprovider.StatusInCallNotRecording:
-		if !w.leaveAsked && !stale && w.st.Phase != BotPhaseAwaitingConsent && w.pending == nil {
+		if !w.cur.LeaveAsked && !stale && w.st.Phase != BotPhaseAwaitingConsent && w.cur.Pending == nil {
 			w.setPhase(ctx, BotPhaseAwaitingConsent)
 		}
 	case botprovider.StatusInCallRecording:
-		w.recorded, w.anyRecorded, w.recordedBot = true, true, s.BotID
-		if !w.leaveAsked {
-			w.pending = nil // a later grant wins over a denial we were waiting out
+		w.cur.Recorded, w.cur.AnyRecorded, w.cur.RecordedBot = true, true, s.BotID
+		if !w.cur.LeaveAsked {
+			w.cur.Pending = nil // a later grant wins over a denial we were waiting out
 			w.setPhase(ctx, BotPhaseRecording)
 		}
 	case botprovider.StatusRecordingDone:
-		w.recorded, w.anyRecorded, w.recordedBot = true, true, s.BotID
+		w.cur.Recorded, w.cur.AnyRecorded, w.cur.RecordedBot = true, true, s.BotID
 	case botprovider.StatusRecordingPermissionDenied:
 		w.onDenied(ctx, s)
 	case botprovider.StatusCallEnded:
@@ -421,7 +416,7 @@ var plainDenials = map[string]bool{
 }
 
 func (w *meetingBot) onDenied(ctx workflow.Context, s BotStatusEntry) {
-	if w.leaveAsked || w.st.Outcome != nil {
+	if w.cur.LeaveAsked || w.st.Outcome != nil {
 		return
 	}
 	if setting, ok := settingsDenials[s.SubCode]; ok {
@@ -431,7 +426,7 @@ func (w *meetingBot) onDenied(ctx workflow.Context, s BotStatusEntry) {
 			Advice: botprovider.DescribeSubCode(s.SubCode) + "; instructions: " + w.helpURL() +
 				". A join token does not change settings, so none was tried."}
 		if w.pol.OnSettingsDenial == "wait" {
-			w.pending = out // keep waiting until the consent timeout, in case the host fixes it
+			w.cur.Pending = out // keep waiting until the consent timeout, in case the host fixes it
 			w.event(ctx, "settings denial: waiting for the host to fix the setting, per policy")
 			return
 		}
@@ -475,10 +470,10 @@ func (w *meetingBot) helpURL() string {
 // sendSettingsChat tells the host, once per bot, which setting blocks the
 // recording and where the fix is explained.
 func (w *meetingBot) sendSettingsChat(ctx workflow.Context, setting string) {
-	if w.chatSent {
+	if w.cur.ChatSent {
 		return
 	}
-	w.chatSent = true
+	w.cur.ChatSent = true
 	msg := "Hi! This meeting's notetaker can't record because " + setting + ". To allow it, see: " + w.helpURL()
 	err := workflow.ExecuteActivity(w.actx(ctx, 3), a.SendBotChat, activities.BotChatInput{
 		BotID: w.st.BotID, To: botprovider.ChatToHost, Message: msg}).Get(ctx, nil)
@@ -491,47 +486,47 @@ func (w *meetingBot) sendSettingsChat(ctx workflow.Context, setting string) {
 }
 
 func (w *meetingBot) onCallEnded(ctx workflow.Context, s BotStatusEntry) {
-	w.callEnded = true
-	w.phaseSince = workflow.Now(ctx)
-	if w.recorded {
+	w.cur.CallEnded = true
+	w.cur.PhaseSince = workflow.Now(ctx)
+	if w.cur.Recorded {
 		w.setPhase(ctx, BotPhaseProcessing)
 		return
 	}
-	if w.pending != nil {
+	if w.cur.Pending != nil {
 		return // the outcome was decided when we chose to leave
 	}
 	switch s.SubCode {
 	case botprovider.SubCodeTimeoutExceededWaitingRoom:
-		w.pending = &BotOutcome{State: BotWaitingRoomTimeout, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotWaitingRoomTimeout, SubCode: s.SubCode,
 			Message: "nobody admitted the bot from the waiting room", Advice: botprovider.DescribeSubCode(s.SubCode) + "; or connect the host's Zoom OAuth so the join token bypasses the waiting room"}
 	case botprovider.SubCodeTimeoutExceededInCallNotRecording, botprovider.SubCodeTimeoutExceededNooneJoined:
-		w.pending = &BotOutcome{State: BotHostNotPresent, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotHostNotPresent, SubCode: s.SubCode,
 			Message: "the bot never got recording permission before the provider's timeout", Advice: botprovider.DescribeSubCode(s.SubCode)}
 	case botprovider.SubCodeTimeoutExceededRecordingPermissionDenied:
-		w.pending = &BotOutcome{State: BotHostDenied, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotHostDenied, SubCode: s.SubCode,
 			Message: "the bot left after recording permission was denied", Advice: botprovider.DescribeSubCode(s.SubCode)}
 	case botprovider.SubCodeCallEndedByHost, "call_ended_by_platform_idle", "call_ended_by_platform_max_length":
-		w.pending = &BotOutcome{State: BotMeetingEnded, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotMeetingEnded, SubCode: s.SubCode,
 			Message: "the meeting ended before the bot could record", Advice: "start the bot earlier, or have the host grant recording sooner (or connect Zoom OAuth)"}
 	case botprovider.SubCodeBotKickedFromCall:
-		w.pending = &BotOutcome{State: BotRemoved, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotRemoved, SubCode: s.SubCode,
 			Message: "a participant removed the bot from the meeting", Advice: botprovider.DescribeSubCode(s.SubCode)}
 	case botprovider.SubCodeBotReceivedLeaveCall:
-		w.pending = &BotOutcome{State: BotLeftByRequest, SubCode: s.SubCode, Message: "the bot was asked to leave before it recorded"}
+		w.cur.Pending = &BotOutcome{State: BotLeftByRequest, SubCode: s.SubCode, Message: "the bot was asked to leave before it recorded"}
 	default:
-		w.pending = &BotOutcome{State: BotEndedUnknown, SubCode: s.SubCode,
+		w.cur.Pending = &BotOutcome{State: BotEndedUnknown, SubCode: s.SubCode,
 			Message: "the call ended: " + orDefault(s.Message, orDefault(s.SubCode, "no reason given")),
 			Advice:  orDefault(botprovider.DescribeSubCode(s.SubCode), "unrecognised sub code from the bot provider; the raw code is kept")}
 	}
 }
 
 func (w *meetingBot) onFatal(ctx workflow.Context, s BotStatusEntry) {
-	if w.recorded {
+	if w.cur.Recorded {
 		w.event(ctx, "the bot failed after recording ("+orDefault(s.SubCode, "no sub code")+"); archiving what was recorded")
 		w.conclude(ctx)
 		return
 	}
-	if s.SubCode == botprovider.SubCodeZoomInternalError && w.st.JoinAttempts < w.pol.MaxJoinAttempts && !w.leaveAsked {
+	if s.SubCode == botprovider.SubCodeZoomInternalError && w.st.JoinAttempts < w.pol.MaxJoinAttempts && !w.cur.LeaveAsked {
 		wait := w.pol.JoinRetryInterval << (w.st.JoinAttempts - 1)
 		w.event(ctx, fmt.Sprintf("Zoom failed internally while the bot joined; retrying with a fresh bot in %s (attempt %d of %d)",
 			wait, w.st.JoinAttempts+1, w.pol.MaxJoinAttempts))
@@ -546,7 +541,7 @@ func (w *meetingBot) onFatal(ctx workflow.Context, s BotStatusEntry) {
 		w.newBot(ctx, plan.HostConnected && !plan.LocalRecordingOff, plan)
 		return
 	}
-	if w.pending != nil {
+	if w.cur.Pending != nil {
 		w.conclude(ctx)
 		return
 	}
@@ -559,13 +554,13 @@ func (w *meetingBot) onFatal(ctx workflow.Context, s BotStatusEntry) {
 	if advice == "" {
 		state, advice = BotEndedUnknown, "unrecognised sub code from the bot provider; the raw code is kept"
 	}
-	w.pending = &BotOutcome{State: state, SubCode: s.SubCode, Message: msg, Advice: advice}
+	w.cur.Pending = &BotOutcome{State: state, SubCode: s.SubCode, Message: msg, Advice: advice}
 	w.conclude(ctx)
 }
 
 func (w *meetingBot) onLeaveRequest(ctx workflow.Context, sig BotLeaveSignal) {
 	w.event(ctx, "leave requested"+suffix(sig.Reason))
-	if w.recorded {
+	if w.cur.Recorded {
 		w.leave(ctx, nil) // archive what was recorded
 		return
 	}
@@ -576,17 +571,17 @@ func (w *meetingBot) onLeaveRequest(ctx workflow.Context, sig BotLeaveSignal) {
 // leave asks the bot to leave; out (if any) is how the workflow ends unless
 // the bot recorded.
 func (w *meetingBot) leave(ctx workflow.Context, out *BotOutcome) {
-	if out != nil && w.pending == nil {
-		w.pending = out
+	if out != nil && w.cur.Pending == nil {
+		w.cur.Pending = out
 	}
-	if w.leaveAsked || w.callEnded {
-		if w.callEnded && !w.recorded {
+	if w.cur.LeaveAsked || w.cur.CallEnded {
+		if w.cur.CallEnded && !w.cur.Recorded {
 			w.conclude(ctx)
 		}
 		return
 	}
-	w.leaveAsked = true
-	w.phaseSince = workflow.Now(ctx)
+	w.cur.LeaveAsked = true
+	w.cur.PhaseSince = workflow.Now(ctx)
 	w.setPhase(ctx, BotPhaseLeaving)
 	if err := workflow.ExecuteActivity(w.actx(ctx, 5), a.LeaveBot, activities.BotStatusInput{BotID: w.st.BotID}).Get(ctx, nil); err != nil {
 		w.event(ctx, "asking the bot to leave failed: "+errMessage(err))
@@ -610,11 +605,11 @@ func (w *meetingBot) conclude(ctx workflow.Context) {
 		return
 	}
 	w.fillHistory(ctx)
-	if w.anyRecorded {
+	if w.cur.AnyRecorded {
 		w.archive(ctx)
 		return
 	}
-	out := w.pending
+	out := w.cur.Pending
 	if out == nil {
 		out = &BotOutcome{State: BotMeetingEnded, SubCode: orDefault(lastSub(w.st.History), "none"),
 			Message: "the bot's call ended before it recorded"}
@@ -635,7 +630,7 @@ func lastSub(h []BotStatusEntry) string {
 // ArchiveMeeting, like a cloud recording.
 func (w *meetingBot) archive(ctx workflow.Context) {
 	w.setPhase(ctx, BotPhaseArchiving)
-	bot := w.recordedBot
+	bot := w.cur.RecordedBot
 	mctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
@@ -679,8 +674,8 @@ func (w *meetingBot) archive(ctx workflow.Context) {
 	case res.Status == StatusArchived:
 		w.st.Outcome = &BotOutcome{State: BotArchived, SubCode: "recorded",
 			Message: fmt.Sprintf("recorded and archived %d file(s), %d bytes", res.FilesArchived+res.FilesAlreadyArchived, res.BytesArchived)}
-		if w.pending != nil {
-			w.st.Outcome.Message += " (then: " + w.pending.Message + ")"
+		if w.cur.Pending != nil {
+			w.st.Outcome.Message += " (then: " + w.cur.Pending.Message + ")"
 		}
 	default:
 		reason := "archive_failed"
@@ -707,7 +702,7 @@ func (w *meetingBot) setPhase(ctx workflow.Context, phase string) {
 		return
 	}
 	w.st.Phase = phase
-	w.phaseSince = workflow.Now(ctx)
+	w.cur.PhaseSince = workflow.Now(ctx)
 	w.upsert(ctx)
 }
 

@@ -491,3 +491,33 @@ func TestMeetingBotScheduledJoinIsPassedToTheProvider(t *testing.T) {
 	require.True(t, p.creates[0].JoinAt.Equal(joinAt), "join_at %v", p.creates[0].JoinAt)
 	require.True(t, p.creates[0].LinkExpires.After(joinAt), "the join-token link outlives the join time")
 }
+
+// A long meeting continues as new: the new run starts from the carried
+// state. Here the bot's in_call_recording is already in the carried
+// history, so only the carried lifecycle state says that it records; the
+// new run must still archive the media when the call ends.
+func TestMeetingBotResumedAfterContinueAsNewStillArchives(t *testing.T) {
+	env, p := newBotEnv(t)
+	start := env.Now().Add(-10 * time.Minute)
+	// This provider sends no recording_done: the call just ends.
+	steps := script(step{time.Minute, botprovider.StatusRecordingPermissionAllowed, ""},
+		step{time.Minute + time.Second, botprovider.StatusInCallRecording, ""},
+		step{12 * time.Minute, botprovider.StatusCallEnded, botprovider.SubCodeCallEndedByHost},
+		step{12*time.Minute + time.Second, botprovider.StatusDone, ""})
+	p.bots = []*fakeBot{{id: "bot-1", created: start, steps: steps}}
+	var history []BotStatusEntry
+	for _, s := range steps[:4] { // through in_call_recording
+		history = append(history, BotStatusEntry{BotID: "bot-1", Code: s.code, SubCode: s.subCode, At: start.Add(s.after), Via: "webhook"})
+	}
+	resume := &BotState{TenantID: "acme", MeetingID: "85012345678", Phase: BotPhaseRecording, BotID: "bot-1",
+		Bots: []string{"bot-1"}, LastStatus: botprovider.StatusInCallRecording, History: history, JoinAttempts: 1}
+	carry := &BotCarry{PhaseSince: start.Add(61 * time.Second), LatestAt: history[3].At, Recorded: true,
+		AnyRecorded: true, RecordedBot: "bot-1"}
+	env.ExecuteWorkflow(MeetingBot, MeetingBotInput{TenantID: "acme", MeetingURL: "https://zoom.us/j/85012345678",
+		MeetingID: "85012345678", Policy: BotPolicy{PollInterval: 5 * time.Second}, Resume: resume, Carry: carry})
+	require.NoError(t, env.GetWorkflowError())
+	var st BotState
+	require.NoError(t, env.GetWorkflowResult(&st))
+	require.Equal(t, BotArchived, st.Outcome.State, "%+v", st.Outcome)
+	require.Len(t, st.History, 6)
+}
