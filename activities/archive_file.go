@@ -92,20 +92,29 @@ func (a *Activities) openDownload(ctx context.Context, in ArchiveFileInput, offs
 	if err != nil {
 		return nil, err
 	}
-	var src io.Reader = dl.Body
-	if offset > 0 && dl.Offset != offset {
+	return positioned(dl.Body, dl.Offset, offset)
+}
+
+// positioned returns body, served from byte servedFrom, read from byte
+// offset: bytes are skipped when the server ignored the Range request. From
+// byte 0 it refuses HTML error pages that came with a misleading content
+// type. body is closed on error.
+func positioned(body io.ReadCloser, servedFrom, offset int64) (io.ReadCloser, error) {
+	var src io.Reader = body
+	if offset > 0 && servedFrom != offset {
 		if _, err := io.CopyN(io.Discard, src, offset); err != nil {
-			dl.Body.Close()
+			body.Close()
 			return nil, fmt.Errorf("skipping %d archived bytes: %w", offset, err)
 		}
 	}
 	if offset == 0 {
+		var err error
 		if src, err = refuseHTML(src); err != nil {
-			dl.Body.Close()
+			body.Close()
 			return nil, err
 		}
 	}
-	return readCloser{Reader: src, Closer: dl.Body}, nil
+	return readCloser{Reader: src, Closer: body}, nil
 }
 
 // download opens the file with the best token at hand: the recording.completed

@@ -304,25 +304,13 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 	}
 	switch {
 	case offset > 0 && resp.StatusCode == http.StatusPartialContent:
-		return resp.Body, nil
+		return positioned(resp.Body, offset, offset)
 	case resp.StatusCode == http.StatusOK:
 		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 			resp.Body.Close()
 			return nil, htmlError("bot media download answered text/html")
 		}
-		if offset > 0 {
-			if _, err := io.CopyN(io.Discard, resp.Body, offset); err != nil {
-				resp.Body.Close()
-				return nil, fmt.Errorf("skipping %d archived bytes: %w", offset, err)
-			}
-			return resp.Body, nil
-		}
-		src, err := refuseHTML(resp.Body)
-		if err != nil {
-			resp.Body.Close()
-			return nil, err
-		}
-		return readCloser{Reader: src, Closer: resp.Body}, nil
+		return positioned(resp.Body, 0, offset)
 	default:
 		resp.Body.Close()
 		return nil, fmt.Errorf("bot media download: HTTP %d", resp.StatusCode)
