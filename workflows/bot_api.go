@@ -33,7 +33,7 @@ const (
 	BotPhaseWaitingRoom     = "waiting_room"     // held in the waiting room
 	BotPhaseAwaitingConsent = "awaiting_consent" // in the call, asking the host to record
 	BotPhaseRecording       = "recording"        // recording
-	BotPhaseLeaving         = "leaving"          // asked to leave; waiting for the call to end
+	BotPhaseLeaving         = "leaving"          // asked to leave, or the call ended unrecorded; waiting for the provider to confirm
 	BotPhaseProcessing      = "processing"       // call over; the provider renders the media
 	BotPhaseArchiving       = "archiving"        // media streaming into the archive
 )
@@ -128,13 +128,21 @@ type MeetingBotInput struct {
 	BotName   string    `json:"bot_name,omitempty"`
 	JoinAt    time.Time `json:"join_at,omitzero"`
 	Policy    BotPolicy `json:"policy,omitzero"`
-	// Resume and Carry carry the state across continue-as-new.
+	// State is the whole state a run continued as new with; callers leave
+	// it nil.
+	State *meetingBotState `json:"state,omitempty"`
+
+	// Deprecated: Resume and Carry are what runs of the previous release
+	// continued as new with; a new run still reads them (legacyState), none
+	// writes them. Remove them with BotCarry.
 	Resume *BotState `json:"resume,omitempty"`
 	Carry  *BotCarry `json:"carry,omitempty"`
 }
 
-// BotCarry is the lifecycle state a MeetingBot keeps beside its BotState
-// (reset for each new bot, except what the archive needs).
+// BotCarry is what a MeetingBot of the previous release carried beside
+// its BotState through continue-as-new.
+//
+// Deprecated: read only, by legacyState.
 type BotCarry struct {
 	PhaseSince time.Time `json:"phase_since"` // when the current phase began
 	// LatestAt is the provider time of the newest status applied.
@@ -199,7 +207,7 @@ type BotState struct {
 	// Outcome is set once the workflow has ended (or decided how it ends).
 	Outcome *BotOutcome `json:"outcome,omitempty"`
 
-	// Internal counters, carried across continue-as-new.
+	// Counters of the ladder.
 	JoinAttempts  int  `json:"join_attempts"`
 	Reasks        int  `json:"reasks"`
 	FallbackTried bool `json:"fallback_tried"`
