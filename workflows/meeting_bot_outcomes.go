@@ -79,6 +79,19 @@ func providerUnavailable(err error) *BotOutcome {
 			"then start the bot again (starter bot join)"}
 }
 
+// externalMeetingNoToken: the meeting is outside the tenant's Zoom account
+// and the bot has no OBF token or ZAK, so Zoom does not let it in (since
+// March 2026). Found by CreateBot (sub SubCodeNoOBFToken) or reported by
+// the provider (zoom_obf_token_required). No retry helps until a user
+// connects Zoom OAuth with the token scope.
+func externalMeetingNoToken(sub, detail, tenant string) *BotOutcome {
+	return &BotOutcome{State: BotExternalMeetingNoToken, SubCode: sub,
+		Message: "the bot cannot join a meeting outside the tenant's Zoom account without an on-behalf-of (OBF) token or ZAK, " +
+			"and none can be had" + suffix(detail),
+		Advice: "the meeting's host, or a user of the tenant who attends the meeting, must connect Zoom OAuth " +
+			"granting the scope user:read:token (starter host connect --tenant " + tenant + "), then send the bot again"}
+}
+
 // callEndedOutcome is how a call that ended before the bot recorded ends
 // the workflow, by the provider's sub code.
 func callEndedOutcome(s BotStatusEntry) *BotOutcome {
@@ -111,7 +124,10 @@ func callEndedOutcome(s BotStatusEntry) *BotOutcome {
 
 // fatalOutcome is how a bot that failed before recording ends the
 // workflow, by the provider's sub code.
-func fatalOutcome(s BotStatusEntry, joinAttempts int) *BotOutcome {
+func fatalOutcome(s BotStatusEntry, joinAttempts int, tenant string) *BotOutcome {
+	if s.SubCode == subCodeZoomOBFTokenRequired {
+		return externalMeetingNoToken(s.SubCode, s.Message, tenant)
+	}
 	msg := "the bot could not join the meeting: " + orDefault(s.Message, orDefault(s.SubCode, "fatal error"))
 	if s.SubCode == botprovider.SubCodeZoomInternalError {
 		msg = fmt.Sprintf("Zoom failed internally on each of %d join attempts", joinAttempts)

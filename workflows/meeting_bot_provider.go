@@ -22,8 +22,9 @@ func botActivityOptions(ctx workflow.Context, attempts int32) workflow.Context {
 			// A 507 (no free bot) carries the provider's Retry-After as the
 			// error's NextRetryDelay, which overrides this backoff.
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second,
-			MaximumAttempts:        attempts,
-			NonRetryableErrorTypes: append([]string{activities.ErrBotsDisabled, activities.ErrBotRejected, activities.ErrBotMediaMissing}, activities.NonRetryable...),
+			MaximumAttempts: attempts,
+			NonRetryableErrorTypes: append([]string{activities.ErrBotsDisabled, activities.ErrBotRejected, activities.ErrBotMediaMissing,
+				errTypeBotExternalMeetingNoToken}, activities.NonRetryable...),
 		},
 	})
 }
@@ -88,6 +89,9 @@ func (w *meetingBot) newBot(ctx workflow.Context, plan activities.PlanBotResult,
 	var res activities.CreateBotResult
 	if err := workflow.ExecuteActivity(botActivityOptions(ctx, 8), a.CreateBot, in).Get(ctx, &res); err != nil {
 		w.s.Outcome = providerUnavailable(err)
+		if errType(err) == errTypeBotExternalMeetingNoToken {
+			w.s.Outcome = externalMeetingNoToken(SubCodeNoOBFToken, errMessage(err), w.in.TenantID)
+		}
 		return
 	}
 	w.s.BotID = res.BotID

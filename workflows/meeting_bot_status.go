@@ -131,7 +131,7 @@ func (w *meetingBot) onFatal(ctx workflow.Context, s BotStatusEntry) {
 		return
 	}
 	if b.Pending == nil {
-		b.Pending = fatalOutcome(s, w.s.JoinAttempts)
+		b.Pending = fatalOutcome(s, w.s.JoinAttempts, w.in.TenantID)
 	}
 	w.conclude(ctx)
 }
