@@ -20,6 +20,7 @@ import (
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/store"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -135,7 +136,11 @@ func newEnv(t *testing.T, extra ...string) *env {
 	t.Cleanup(e.store.Close)
 	require.NoError(t, e.store.Migrate(ctx))
 
-	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
+	topts := client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")}
+	// The test's own client decodes what the worker encrypted (same keys).
+	_, err = codec.ApplyFromLookup(&topts, codec.LookupEnviron(e.vars))
+	require.NoError(t, err)
+	e.temporal, err = client.DialContext(ctx, topts)
 	require.NoError(t, err)
 	t.Cleanup(e.temporal.Close)
 

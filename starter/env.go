@@ -11,6 +11,7 @@ import (
 	"github.com/kelseyhightower/envconfig"
 	"go.temporal.io/sdk/client"
 
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/store"
 )
@@ -76,10 +77,14 @@ func tenantStore(ctx context.Context, tenantID string) (env, *store.Store, error
 }
 
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
+	opts := client.Options{
 		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,
 		Logger: quietLogger{},
-	})
+	}
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return nil, err
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("temporal: cannot reach %s: %w", e.Temporal.Address, err)
 	}

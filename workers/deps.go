@@ -11,6 +11,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/hostauth"
 	"github.com/meetvault/meetvault/store"
@@ -22,6 +23,9 @@ type deps struct {
 	archive  *archive.Store
 	temporal client.Client
 	http     *http.Client
+	// codecServer decodes payloads for the Web UI and the CLI (ingress
+	// /codec/); nil when MEETVAULT_CODEC_AUTH_TOKEN is unset.
+	codecServer *codec.Handler
 	// hostAuth is the hosts' Zoom OAuth (join tokens); nil when
 	// MEETVAULT_ZOOM_USER_CLIENT_ID / _SECRET are not set.
 	hostAuth *hostauth.Service
@@ -40,6 +44,9 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 	d := &deps{}
 	key, err := cfg.SecretKeyBytes()
 	if err != nil {
+		return nil, err
+	}
+	if d.codecServer, err = codec.ServerFromEnv(); err != nil {
 		return nil, err
 	}
 	if d.store, err = store.Open(ctx, cfg.Database.URL, key); err != nil {
@@ -65,11 +72,18 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 			return nil, err
 		}
 	}
-	if d.temporal, err = client.DialContext(ctx, client.Options{
+	opts := client.Options{
 		HostPort:  cfg.Temporal.Address,
 		Namespace: cfg.Temporal.Namespace,
 		Logger:    tlog.NewStructuredLogger(log),
-	}); err != nil {
+	}
+	if encrypted, err := codec.ApplyFromEnv(&opts); err != nil {
+		d.Close()
+		return nil, err
+	} else if !encrypted {
+		log.Warn("Temporal payloads are not encrypted: set MEETVAULT_CODEC_KEYS or MEETVAULT_CODEC_KEY_FILE (README, Encrypted payloads)")
+	}
+	if d.temporal, err = client.DialContext(ctx, opts); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("temporal: cannot reach %s: %w", cfg.Temporal.Address, err)
 	}

@@ -20,11 +20,12 @@ type ingress struct {
 	bot     *botWebhooks
 	host    *hostAuthHandlers
 	metrics *ingressMetrics
+	codec   http.Handler // nil: no codec server
 }
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 	m := newIngressMetrics()
-	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log, metrics: m,
+	in := &ingress{deps: d, addr: cfg.Worker.IngressAddr, log: log, metrics: m,
 		host: newHostAuthHandlers(d.hostAuth, cfg.Bots.BotSettingsHelpURL, log, m),
 		bot: &botWebhooks{secret: cfg.Worker.BotWebhookSecret, bots: d.store,
 			signal: temporalBotSignaler{c: d.temporal}, now: time.Now, log: log, metrics: m},
@@ -37,6 +38,10 @@ func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 			log:       log,
 			metrics:   m,
 		}}
+	if d.codecServer != nil {
+		in.codec = d.codecServer
+	}
+	return in
 }
 
 func (in *ingress) routes() http.Handler {
@@ -47,6 +52,9 @@ func (in *ingress) routes() http.Handler {
 	mux.HandleFunc("GET /oauth/zoom/start", in.host.start)
 	mux.HandleFunc("GET /oauth/zoom/callback", in.host.callback)
 	mux.HandleFunc("GET /bot/join-token", in.host.joinToken)
+	if in.codec != nil {
+		mux.Handle("/codec/", in.codec) // the Web UI's codec endpoint (README)
+	}
 	mux.Handle("GET /metrics", in.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
