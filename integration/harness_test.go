@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
@@ -65,6 +66,7 @@ type env struct {
 	store     *store.Store
 	s3        *archive.Store
 	temporal  client.Client
+	dc        converter.DataConverter // the worker's, to read payloads the client API does not decode
 	vars      []string
 	worker    *exec.Cmd
 	workerLog *bytes.Buffer
@@ -142,6 +144,10 @@ func newEnv(t *testing.T, extra ...string) *env {
 	require.NoError(t, err)
 	e.temporal, err = client.DialContext(ctx, topts)
 	require.NoError(t, err)
+	e.dc = converter.GetDefaultDataConverter()
+	if topts.DataConverter != nil {
+		e.dc = topts.DataConverter
+	}
 	t.Cleanup(e.temporal.Close)
 
 	e.startWorker()
