@@ -306,3 +306,49 @@ func (e *env) requireCodecServer(raw client.Client, workflowID, token string) {
 		require.Contains(e.t, in.MeetingURL, codecPasscode, "the bot's input (its meeting URL) is readable through the codec server")
 	}
 }
+
+// A sealing-key rotation through the CLI: with the new key in
+// MEETVAULT_SECRET_KEY and the old in MEETVAULT_SECRET_PREVIOUS_KEYS,
+// `starter admin reseal` rewrites the tenant's secrets; afterwards the new
+// key alone reads them and `--check` passes.
+func TestAdminResealRotatesTheSealingKey(t *testing.T) {
+	e := newEnv(t)
+	e.simPOST("/_sim/scenario", generate(3, 1, 2, 0))
+	e.registerTenant()
+	e.stopWorker() // the worker holds the old key only
+	oldKey := mustEnv(t, "MEETVAULT_SECRET_KEY")
+	newKey := make([]byte, 32)
+	_, err := rand.Read(newKey)
+	require.NoError(t, err)
+	newB64 := base64.StdEncoding.EncodeToString(newKey)
+	oldVars := e.vars
+
+	e.vars = append(oldVars, "MEETVAULT_SECRET_KEY="+newB64)
+	require.ErrorContains(t, e.starter(nil, "admin", "reseal", "--check"), "still need a previous key")
+
+	e.vars = append(oldVars, "MEETVAULT_SECRET_KEY="+newB64, "MEETVAULT_SECRET_PREVIOUS_KEYS="+oldKey)
+	var rep struct {
+		KeyID   string `json:"key_id"`
+		Columns []struct {
+			Column   string `json:"column"`
+			Resealed int    `json:"resealed"`
+			Failed   int    `json:"failed"`
+		} `json:"columns"`
+	}
+	require.NoError(t, e.starter(&rep, "admin", "reseal"))
+	resealed := map[string]int{}
+	for _, c := range rep.Columns {
+		resealed[c.Column] = c.Resealed
+		require.Zero(t, c.Failed, c.Column)
+	}
+	require.Equal(t, 1, resealed["tenants.zoom_client_secret_sealed"], "%+v", rep)
+	require.Equal(t, 1, resealed["tenants.webhook_secret_sealed"], "%+v", rep)
+
+	e.vars = append(oldVars, "MEETVAULT_SECRET_KEY="+newB64)
+	require.NoError(t, e.starter(nil, "admin", "reseal", "--check"))
+	// The worker starts with the new key alone and reads the tenant.
+	e.startWorker()
+	imp := e.importWindow("2026-10-01", "2026-10-31")
+	require.Equal(t, 2, imp.Result.Meetings, "%+v", imp.Result)
+	require.Zero(t, imp.Result.FilesFailed, "%+v", imp.Result)
+}

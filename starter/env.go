@@ -44,7 +44,13 @@ func openStore(ctx context.Context, e env, needSecrets bool) (*store.Store, erro
 		}
 		key = k
 	}
-	return store.Open(ctx, e.Database.URL, key)
+	// Keys retired by a rotation still open what `admin reseal` has not
+	// rewritten yet.
+	previous, err := store.PreviousKeysFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, e.Database.URL, key, previous...)
 }
 
 // envStore loads the environment and opens the store it names; the caller

@@ -19,7 +19,7 @@ func main() {
 	}
 	root.PersistentFlags().BoolVar(&jsonOut, "json", false, "machine-readable JSON output")
 	root.AddCommand(tenantCmd(), importCmd(), backfillCmd(), reportCmd(), devCmd(), botCmd())
-	root.AddCommand(hostCmd())
+	root.AddCommand(hostCmd(), adminCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "starter:", oneLine(err))
 		os.Exit(1)

@@ -49,7 +49,11 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 	if d.codecServer, err = codec.ServerFromEnv(); err != nil {
 		return nil, err
 	}
-	if d.store, err = store.Open(ctx, cfg.Database.URL, key); err != nil {
+	previous, err := store.PreviousKeysFromEnv() // a rotation not yet resealed
+	if err != nil {
+		return nil, err
+	}
+	if d.store, err = store.Open(ctx, cfg.Database.URL, key, previous...); err != nil {
 		return nil, err
 	}
 	if cfg.Worker.Migrate {
