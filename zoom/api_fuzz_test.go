@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,49 @@ func FuzzMeetingIDFromURL(f *testing.F) {
 		}
 		if id == "" || strings.Trim(id, "0123456789") != "" {
 			t.Fatalf("MeetingIDFromURL(%q) = %q: not a meeting number", link, id)
+		}
+	})
+}
+
+const fuzzClientSecret = "fuzz-client-secret-never-in-errors-2323"
+
+var accessTokenValue = regexp.MustCompile(`"access_token"\s*:\s*"([^"]{8,})`)
+
+// FuzzTokenAnswer feeds arbitrary answers of Zoom's token endpoint to the
+// Server-to-Server OAuth flow. Properties: no panic; success means a
+// non-empty token; no error repeats the client secret or an access token
+// the (perhaps truncated) answer carried.
+func FuzzTokenAnswer(f *testing.F) {
+	f.Add(200, []byte(`{"access_token":"eyJhbGciOi.tok","token_type":"bearer","expires_in":3599,"scope":"user:read:admin"}`))
+	f.Add(400, []byte(`{"reason":"Invalid client_id or client_secret","error":"invalid_client"}`))
+	f.Add(200, []byte(`{"access_token":"eyJhbGciOiJIUzUxMiJ9.truncat`))
+	f.Add(502, []byte(`<html>Bad gateway</html>`))
+	f.Add(200, []byte(`{"token_type":"bearer"}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		if status < 100 || status > 599 {
+			status = 200
+		}
+		c, err := NewClient(context.Background(), Config{
+			APIBaseURL: "https://api.zoom.test/v2", OAuthBaseURL: "https://zoom.test",
+			AccountID: "acct", ClientID: "cid", ClientSecret: fuzzClientSecret,
+			HTTPClient: &http.Client{Transport: cannedTransport{status, http.Header{"Content-Type": {"application/json"}}, body}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := c.AccessToken(context.Background())
+		if err == nil {
+			if tok == "" {
+				t.Fatal("empty access token accepted")
+			}
+			return
+		}
+		msg := err.Error()
+		if strings.Contains(msg, fuzzClientSecret) {
+			t.Fatalf("error carries the client secret: %v", err)
+		}
+		if m := accessTokenValue.FindSubmatch(body); m != nil && strings.Contains(msg, string(m[1])) {
+			t.Fatalf("error carries the access token of the answer: %v", err)
 		}
 	})
 }
