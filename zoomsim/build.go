@@ -170,7 +170,11 @@ func (w *world) addMeeting(d deriver, a *account, sm *ScenarioMeeting, seen map[
 		acct: a, UUID: sm.UUID, ID: sm.ID, Host: host, Topic: sm.Topic,
 		Type: sm.Type.N, TypeAsString: sm.Type.AsString, StartTime: sm.StartTime,
 		Duration: sm.Duration, Timezone: sm.Timezone,
-		ShareOpaque: opaqueToken(d, "share/"+sm.UUID),
+		ShareOpaque:      opaqueToken(d, "share/"+sm.UUID),
+		NoRecordingFiles: sm.NoRecordingFiles,
+	}
+	if sm.SeriesStartTime != nil {
+		m.SeriesStart = sm.SeriesStartTime.UTC().Truncate(time.Second)
 	}
 	for k := range sm.Files {
 		f, err := w.addFile(d, m, sm, &sm.Files[k], fmt.Sprintf("meeting/%s/file/%d", sm.UUID, k), false)
@@ -231,7 +235,8 @@ func (w *world) addFile(d deriver, m *meeting, sm *ScenarioMeeting, sf *Scenario
 		RecordingType: sf.RecordingType, FileName: sf.FileName, Size: sf.Size,
 		baseStatus: sf.Status, RecStart: sf.RecordingStart.UTC().Truncate(time.Second),
 		RecEnd: sf.RecordingEnd.UTC().Truncate(time.Second), Participant: participant,
-		Opaque: opaqueToken(d, "file/"+sf.ID),
+		Opaque: opaqueToken(d, "file/"+sf.ID), WebhookOpaque: opaqueToken(d, "webhook-file/"+sf.ID),
+		StillRecording: sf.StillRecording,
 	}
 	if sf.CompletesAt != nil {
 		f.CompletesAt = sf.CompletesAt.UTC()

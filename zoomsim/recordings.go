@@ -83,10 +83,17 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		TotalRecords: len(matched), NextPageToken: p.next, Meetings: []meetingJSON{},
 	}
 	lo, hi := p.slice(len(matched))
+	o := s.apiRender(c)
 	for _, m := range matched[lo:hi] {
-		resp.Meetings = append(resp.Meetings, renderMeeting(m, c.base, c.now))
+		resp.Meetings = append(resp.Meetings, renderMeeting(m, o))
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// apiRender is how REST answers render meetings: the API's download URLs,
+// the entry shapes the faults select.
+func (s *Server) apiRender(c *call) renderOpts {
+	return renderOpts{base: c.base, now: c.now, legacy: s.faults.legacyShapes()}
 }
 
 // addMonths moves a date by n calendar months, keeping the day of the month
@@ -137,7 +144,7 @@ func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c 
 			ttl = time.Duration(n) * time.Second
 		}
 	}
-	out := renderMeeting(m, c.base, c.now)
+	out := renderMeeting(m, s.apiRender(c))
 	out.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
 	if wantToken {
 		out.DownloadAccessToken = s.tokens.issue(grant{

@@ -26,6 +26,7 @@ func (s *Server) routes() http.Handler {
 
 	// File downloads (GET also answers HEAD).
 	mux.HandleFunc("GET /rec/download/{opaque}", s.download)
+	mux.HandleFunc("GET /rec/webhook_download/{opaque}/{hook}", s.webhookDownload)
 	mux.HandleFunc("GET /rec/file/{opaque}", s.serveSignedFile)
 
 	// Admin API.

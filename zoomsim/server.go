@@ -107,6 +107,9 @@ func (s *Server) Start() (string, error) {
 	return s.baseURL, nil
 }
 
+// fileHostURL is the base URL of the signed-file listener ("" when none).
+func (s *Server) fileHostURL() string { return "" }
+
 // URL is the base URL Start listens on ("" before Start).
 func (s *Server) URL() string {
 	s.srvMu.Lock()

@@ -97,7 +97,7 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli()}
 	switch name {
 	case WebhookRecordingCompleted:
-		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, true), HostEmail: m.Host.Email, Password: meetingPassword(m)}
+		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, true), HostEmail: m.Host.Email, Password: meetingPassword(m)}
 		obj.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
 		if shuffle {
 			rand.Shuffle(len(obj.RecordingFiles), func(i, j int) {
@@ -109,7 +109,7 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 		}, now)
 		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
 	case WebhookRecordingTrashed, WebhookRecordingDeleted:
-		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, false)}
+		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, false)}
 		op := a.users[0]
 		env.Payload = recordingPayload{AccountID: a.ID, Operator: op.Email, OperatorID: op.ID, Object: obj}
 	case WebhookMeetingEnded:
@@ -124,35 +124,16 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: a.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}, nil
 }
 
-// renderWebhookMeeting is renderMeeting, optionally keeping only the files that
-// are completed at now (a recording.completed announces finished renditions).
-func renderWebhookMeeting(m *meeting, base string, now time.Time, completedOnly bool) meetingJSON {
-	out := renderMeeting(m, base, now)
-	if !completedOnly {
-		return out
+// renderWebhookMeeting renders m the way webhooks carry it: download URLs
+// of the /rec/webhook_download/{a}/{b} form, and optionally only the files
+// that are completed at now (a recording.completed announces finished
+// renditions).
+func (s *Server) renderWebhookMeeting(m *meeting, base string, now time.Time, completedOnly bool) meetingJSON {
+	o := renderOpts{base: base, now: now, legacy: s.faults.legacyShapes(), webhook: true}
+	if completedOnly {
+		o.keep = func(f *recFile) bool { return f.status(now) == statusCompleted }
 	}
-	// renderMeeting keeps the order of m.files and m.participantAudio.
-	files := []recordingFileJSON{}
-	out.TotalSize = 0
-	for i, e := range out.RecordingFiles {
-		if m.files[i].status(now) != statusCompleted {
-			continue
-		}
-		if e.FileSize != nil {
-			out.TotalSize += *e.FileSize
-		}
-		files = append(files, e)
-	}
-	out.RecordingFiles = files
-	out.RecordingCount = len(out.RecordingFiles)
-	var audio []participantAudioJSON
-	for i, e := range out.ParticipantAudioFiles {
-		if m.participantAudio[i].status(now) == statusCompleted {
-			audio = append(audio, e)
-		}
-	}
-	out.ParticipantAudioFiles = audio
-	return out
+	return renderMeeting(m, o)
 }
 
 // meetingPassword is a stable six-digit passcode for the meeting.
