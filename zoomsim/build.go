@@ -19,9 +19,10 @@ func buildWorld(sc Scenario) (*world, error) {
 		fileByID:        map[string]*recFile{},
 		liveMeetingByID: map[int64]*liveMeeting{},
 	}
+	w.scenario.Zoom = sc.Zoom // read while the accounts are built
 	meetingUUIDs := map[string]bool{}
 	filled := Scenario{Seed: sc.Seed, Accounts: make([]ScenarioAccount, len(sc.Accounts)),
-		UserOAuthApp: sc.UserOAuthApp, BotProvider: sc.BotProvider}
+		UserOAuthApp: sc.UserOAuthApp, BotProvider: sc.BotProvider, Zoom: sc.Zoom}
 	if err := fillGlobal(d, &filled); err != nil {
 		return nil, err
 	}
@@ -189,6 +190,9 @@ func (w *world) addMeeting(d deriver, a *account, sm *ScenarioMeeting, seen map[
 			return fmt.Errorf("participant_audio_files[%d]: %w", k, err)
 		}
 		m.participantAudio = append(m.participantAudio, f)
+	}
+	if m.lateTranscripts = w.scenario.Zoom.lateTranscripts(); m.lateTranscripts {
+		delayTranscripts(m, w.scenario.Zoom.transcriptLag())
 	}
 	a.meetings = append(a.meetings, m)
 	a.meetingByUUID[m.UUID] = m

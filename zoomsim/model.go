@@ -84,6 +84,9 @@ type meeting struct {
 	// SeriesStart is the start of the recurring series the instance belongs
 	// to; webhooks show it as start_time when set.
 	SeriesStart time.Time
+	// lateTranscripts: TRANSCRIPT files come in their own event
+	// (scenario zoom.late_transcripts).
+	lateTranscripts bool
 
 	files            []*recFile
 	participantAudio []*recFile

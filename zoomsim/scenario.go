@@ -25,6 +25,8 @@ type Scenario struct {
 	// BotProvider configures the Recall-compatible bot API under /api/v1;
 	// defaulted from Seed (scenario_live.go).
 	BotProvider *ScenarioBotProvider `json:"bot_provider,omitempty"`
+	// Zoom selects between Zoom behaviours old and new (scenario_zoom.go).
+	Zoom *ScenarioZoom `json:"zoom,omitempty"`
 }
 
 // ScenarioAccount is one Zoom account with one Server-to-Server OAuth app.

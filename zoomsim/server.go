@@ -183,7 +183,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 		if err != nil {
 			return LoadResult{}, err
 		}
-		gen.UserOAuthApp, gen.BotProvider = sc.UserOAuthApp, sc.BotProvider
+		gen.UserOAuthApp, gen.BotProvider, gen.Zoom = sc.UserOAuthApp, sc.BotProvider, sc.Zoom
 		if len(gen.Accounts) > 0 {
 			gen.Accounts[0].LiveMeetings = sc.Generate.LiveMeetings
 		}

@@ -13,6 +13,9 @@ import (
 // typings of Zoom's webhook events).
 const (
 	WebhookRecordingCompleted = "recording.completed"
+	// WebhookTranscriptCompleted announces a meeting's transcript, which
+	// finishes after the other files (scenario zoom.late_transcripts).
+	WebhookTranscriptCompleted = "recording.transcript_completed"
 	WebhookRecordingTrashed   = "recording.trashed"
 	WebhookRecordingDeleted   = "recording.deleted"
 	WebhookMeetingEnded       = "meeting.ended"
@@ -21,7 +24,7 @@ const (
 
 // webhookEventNames lists the events a subscription may ask for; it is also
 // the default subscription.
-var webhookEventNames = []string{WebhookRecordingCompleted, WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookMeetingEnded}
+var webhookEventNames = []string{WebhookRecordingCompleted, WebhookTranscriptCompleted, WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookMeetingEnded}
 
 // webhookDownloadTokenTTL is how long a recording.completed download_token lets
 // its holder download the meeting's files (simulator clock).
@@ -96,9 +99,22 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 	a := m.acct
 	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli()}
 	switch name {
-	case WebhookRecordingCompleted:
-		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, true), HostEmail: m.Host.Email, Password: meetingPassword(m)}
+	case WebhookRecordingCompleted, WebhookTranscriptCompleted:
+		transcript := name == WebhookTranscriptCompleted
+		keep := func(f *recFile) bool {
+			if f.status(now) != statusCompleted {
+				return false
+			}
+			if transcript {
+				return !f.Participant && f.FileType == "TRANSCRIPT"
+			}
+			return !f.lateTranscript()
+		}
+		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, keep), HostEmail: m.Host.Email, Password: meetingPassword(m)}
 		obj.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
+		if !m.SeriesStart.IsZero() {
+			obj.StartTime = zoomTime(m.SeriesStart)
+		}
 		if shuffle {
 			rand.Shuffle(len(obj.RecordingFiles), func(i, j int) {
 				obj.RecordingFiles[i], obj.RecordingFiles[j] = obj.RecordingFiles[j], obj.RecordingFiles[i]
@@ -109,7 +125,7 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 		}, now)
 		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
 	case WebhookRecordingTrashed, WebhookRecordingDeleted:
-		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, false)}
+		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, nil)}
 		op := a.users[0]
 		env.Payload = recordingPayload{AccountID: a.ID, Operator: op.Email, OperatorID: op.ID, Object: obj}
 	case WebhookMeetingEnded:
@@ -125,15 +141,10 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 }
 
 // renderWebhookMeeting renders m the way webhooks carry it: download URLs
-// of the /rec/webhook_download/{a}/{b} form, and optionally only the files
-// that are completed at now (a recording.completed announces finished
-// renditions).
-func (s *Server) renderWebhookMeeting(m *meeting, base string, now time.Time, completedOnly bool) meetingJSON {
-	o := renderOpts{base: base, now: now, legacy: s.faults.legacyShapes(), webhook: true}
-	if completedOnly {
-		o.keep = func(f *recFile) bool { return f.status(now) == statusCompleted }
-	}
-	return renderMeeting(m, o)
+// of the /rec/webhook_download/{a}/{b} form, and only the files keep selects
+// (nil: all). A recording.completed announces finished renditions.
+func (s *Server) renderWebhookMeeting(m *meeting, base string, now time.Time, keep func(*recFile) bool) meetingJSON {
+	return renderMeeting(m, renderOpts{base: base, now: now, legacy: s.faults.legacyShapes(), webhook: true, keep: keep})
 }
 
 // meetingPassword is a stable six-digit passcode for the meeting.

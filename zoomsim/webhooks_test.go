@@ -518,7 +518,7 @@ func TestWebhookProcessingCompletesOnTicker(t *testing.T) {
 	if _, err := sim.LoadScenario(sc); err != nil {
 		t.Fatal(err)
 	}
-	if subs := sim.Webhooks().Subscriptions; len(subs) != 1 || subs[0].Validated || len(subs[0].Events) != 4 {
+	if subs := sim.Webhooks().Subscriptions; len(subs) != 1 || subs[0].Validated || len(subs[0].Events) != len(webhookEventNames) {
 		t.Fatalf("scenario subscription %+v", subs)
 	}
 	// No clock move: the background ticker notices the files finishing.
