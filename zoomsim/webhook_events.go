@@ -16,10 +16,10 @@ const (
 	// WebhookTranscriptCompleted announces a meeting's transcript, which
 	// finishes after the other files (scenario zoom.late_transcripts).
 	WebhookTranscriptCompleted = "recording.transcript_completed"
-	WebhookRecordingTrashed   = "recording.trashed"
-	WebhookRecordingDeleted   = "recording.deleted"
-	WebhookMeetingEnded       = "meeting.ended"
-	webhookURLValidation      = "endpoint.url_validation"
+	WebhookRecordingTrashed    = "recording.trashed"
+	WebhookRecordingDeleted    = "recording.deleted"
+	WebhookMeetingEnded        = "meeting.ended"
+	webhookURLValidation       = "endpoint.url_validation"
 )
 
 // webhookEventNames lists the events a subscription may ask for; it is also
