@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,12 +36,13 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		return
 	}
 	q := r.URL.Query()
-	today := c.now.Truncate(24 * time.Hour)
+	// Zoom's defaults: from today to tomorrow (UTC).
+	today := c.now.UTC().Truncate(24 * time.Hour)
 	from, ok := parseDate(w, q.Get("from"), "from", today)
 	if !ok {
 		return
 	}
-	to, ok := parseDate(w, q.Get("to"), "to", today)
+	to, ok := parseDate(w, q.Get("to"), "to", today.AddDate(0, 0, 1))
 	if !ok {
 		return
 	}
@@ -105,12 +107,24 @@ func addMonths(t time.Time, n int) time.Time {
 	return first.AddDate(0, 0, min(d, last)-1)
 }
 
+// listingTimeSuffix is what may follow the date in a listing's from/to:
+// Zoom documents yyyy-mm-dd but accepts a time and an offset
+// ("2026-10-01 00:00:00+00:00", "2026-10-01T00:00:00Z"; an unescaped "+" in
+// a query string arrives as a space), and only the date part counts.
+var listingTimeSuffix = regexp.MustCompile(`^[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+\- ]\d{2}:?\d{2})?$`)
+
+// parseDate reads a listing's from/to; v == "" gives def. A value that is
+// no date answers Zoom's 300 "Validation Failed".
 func parseDate(w http.ResponseWriter, v, field string, def time.Time) (time.Time, bool) {
 	if v == "" {
 		return def, true
 	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
+	date, rest := v, ""
+	if len(v) > len(time.DateOnly) {
+		date, rest = v[:len(time.DateOnly)], v[len(time.DateOnly):]
+	}
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil || (rest != "" && !listingTimeSuffix.MatchString(rest)) {
 		writeFieldError(w, field, "Invalid field.")
 		return t, false
 	}
