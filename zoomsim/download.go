@@ -55,6 +55,10 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, route str
 		return
 	}
 	s.stats.call(route, "", f.m.acct.ID)
+	if s.trash.fileState(f) != trashNone { // trashed or deleted: Zoom's HTML page
+		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
+		return
+	}
 	if !s.downloadAllowed(r, f, now) {
 		writeHTMLError(w, http.StatusOK, "Sign In", "You need to sign in or provide a valid access token to download this recording.")
 		return
@@ -94,6 +98,10 @@ func (s *Server) serveSignedFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stats.call(route, "", f.m.acct.ID)
+	if s.trash.fileState(f) != trashNone {
+		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
+		return
+	}
 	s.serveBytes(w, r, wd.seed, f, s.faults.forFileServe(f.ID))
 }
 

@@ -26,8 +26,7 @@ type listRecordingsResponse struct {
 }
 
 // listUserRecordings is GET /v2/users/{userId}/recordings?from&to&page_size&
-// next_page_token&trash&mc&meeting_id. Meetings match by the UTC date of their
-// start time; the window may span at most one month.
+// next_page_token&trash&trash_type&mc&meeting_id: the meetings the user hosts.
 func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *call) {
 	id := r.PathValue("userId")
 	u := c.acct.findUser(id)
@@ -35,6 +34,32 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		writeAPIError(w, http.StatusNotFound, codeUserNotFound, fmt.Sprintf("User does not exist: %s.", id))
 		return
 	}
+	s.listRecordings(w, r, c, "user/"+u.ID, c.acct.meetingsByHost[u.ID])
+}
+
+// listAccountRecordings is GET /v2/accounts/{accountId}/recordings (accountId
+// "me" or the token's account): every meeting of the account, with the
+// per-user listing's parameters and answer. It needs an account-level
+// (Server-to-Server) token.
+func (s *Server) listAccountRecordings(w http.ResponseWriter, r *http.Request, c *call) {
+	if id := r.PathValue("accountId"); id != "me" && id != c.acct.ID {
+		writeAPIError(w, http.StatusBadRequest, codeNoPermission, "No permission.")
+		return
+	}
+	if c.user != nil {
+		writeMissingScope(w, "cloud_recording:read:list_account_recordings:admin")
+		return
+	}
+	s.listRecordings(w, r, c, "account", c.acct.meetings)
+}
+
+// codeNoPermission is Zoom's 200 "No permission." (HTTP 400).
+const codeNoPermission = 200
+
+// listRecordings answers a recordings listing over candidates (newest
+// first). Meetings match by the UTC date of their start time; the window may
+// span at most one month.
+func (s *Server) listRecordings(w http.ResponseWriter, r *http.Request, c *call, scope string, candidates []*meeting) {
 	q := r.URL.Query()
 	// Zoom's defaults: from today to tomorrow (UTC).
 	today := c.now.UTC().Truncate(24 * time.Hour)
@@ -66,16 +91,19 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		}
 		meetingFilter = n
 	}
+	view, ok := s.listingView(w, q)
+	if !ok {
+		return
+	}
+	o := s.apiRender(c)
 	var matched []*meeting
-	if q.Get("trash") != "true" { // nothing is in the trash yet
-		end := to.AddDate(0, 0, 1)
-		for _, m := range c.acct.meetingsByHost[u.ID] {
-			if !m.StartTime.Before(from) && m.StartTime.Before(end) && (meetingFilter == 0 || m.ID == meetingFilter) {
-				matched = append(matched, m)
-			}
+	end := to.AddDate(0, 0, 1)
+	for _, m := range candidates {
+		if !m.StartTime.Before(from) && m.StartTime.Before(end) && (meetingFilter == 0 || m.ID == meetingFilter) && view.lists(m) {
+			matched = append(matched, m)
 		}
 	}
-	listing := strings.Join([]string{"recordings", u.ID, from.Format(time.DateOnly), to.Format(time.DateOnly), q.Get("trash"), q.Get("meeting_id")}, "|")
+	listing := strings.Join([]string{"recordings", scope, from.Format(time.DateOnly), to.Format(time.DateOnly), q.Get("trash"), q.Get("trash_type"), q.Get("meeting_id")}, "|")
 	p, ok := s.paginate(w, r, c, listing, len(matched))
 	if !ok {
 		return
@@ -85,7 +113,7 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		TotalRecords: len(matched), NextPageToken: p.next, Meetings: []meetingJSON{},
 	}
 	lo, hi := p.slice(len(matched))
-	o := s.apiRender(c)
+	o.keep = view.keep
 	for _, m := range matched[lo:hi] {
 		resp.Meetings = append(resp.Meetings, renderMeeting(m, o))
 	}
@@ -138,7 +166,7 @@ func parseDate(w http.ResponseWriter, v, field string, def time.Time) (time.Time
 func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c *call) {
 	raw := strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), "/v2/meetings/"), "/recordings")
 	m := findMeeting(c.acct, raw)
-	if m == nil {
+	if m == nil || !s.trash.visible(m) {
 		writeAPIError(w, http.StatusNotFound, codeRecordingAbsent, "This recording does not exist.")
 		return
 	}
@@ -158,7 +186,9 @@ func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c 
 			ttl = time.Duration(n) * time.Second
 		}
 	}
-	out := renderMeeting(m, s.apiRender(c))
+	o := s.apiRender(c)
+	o.keep = func(f *recFile) bool { return s.trash.fileState(f) == trashNone }
+	out := renderMeeting(m, o)
 	out.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
 	if wantToken {
 		out.DownloadAccessToken = s.tokens.issue(grant{

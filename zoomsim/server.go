@@ -43,6 +43,7 @@ type Server struct {
 	bots    *botHub
 	tokens  tokenStore
 	pages   pageTokens
+	trash   trashState
 	digests digests
 	signKey []byte // signs /rec/file redirect URLs
 	handler http.Handler
@@ -198,6 +199,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 	s.tokens.reset()
 	s.pages.reset()
 	s.limits.reset()
+	s.trash.reset()
 	s.mu.Unlock()
 	s.hooks.load(w, s.clock.Now())
 	s.bots.load(w) // stops the previous scenario's bots

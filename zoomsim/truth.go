@@ -35,6 +35,9 @@ type TruthFile struct {
 	DownloadURL      string `json:"download_url"`
 	// WebhookDownloadURL is the URL webhooks name the same file by.
 	WebhookDownloadURL string `json:"webhook_download_url"`
+	// TrashState is "none", "trashed" (in the trash, recoverable) or
+	// "deleted" (DELETE …/recordings with action=delete).
+	TrashState string `json:"trash_state"`
 }
 
 // TruthConversation is one recorded meeting instance.
@@ -77,6 +80,7 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 					ParticipantAudio: f.Participant, Status: f.status(now), Size: f.Size,
 					DownloadURL:        base + "/rec/download/" + f.Opaque,
 					WebhookDownloadURL: base + "/rec/webhook_download/" + f.Opaque + "/" + f.WebhookOpaque,
+					TrashState:         s.trash.fileState(f),
 				})
 				conv.FileCount++
 				conv.TotalSize += f.Size

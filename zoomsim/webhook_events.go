@@ -125,9 +125,7 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 		}, now)
 		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
 	case WebhookRecordingTrashed, WebhookRecordingDeleted:
-		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, nil)}
-		op := a.users[0]
-		env.Payload = recordingPayload{AccountID: a.ID, Operator: op.Email, OperatorID: op.ID, Object: obj}
+		return s.buildTrashEvent(name, m, base, now, m.allFiles(), a.users[0]), nil
 	case WebhookMeetingEnded:
 		env.Payload = meetingEndedPayload{AccountID: a.ID, Object: meetingEndedObject{
 			ID: fmt.Sprint(m.ID), UUID: m.UUID, HostID: m.Host.ID, Topic: m.Topic, Type: m.Type,
@@ -138,6 +136,20 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 		return builtEvent{}, fmt.Errorf("unsupported event %q (supported: %v)", name, webhookEventNames)
 	}
 	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: a.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}, nil
+}
+
+// buildTrashEvent renders recording.trashed or recording.deleted for the
+// given files of m, done by operator.
+func (s *Server) buildTrashEvent(name string, m *meeting, base string, now time.Time, files []*recFile, operator *user) builtEvent {
+	in := map[*recFile]bool{}
+	for _, f := range files {
+		in[f] = true
+	}
+	obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, func(f *recFile) bool { return in[f] })}
+	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli(), Payload: recordingPayload{
+		AccountID: m.acct.ID, Operator: operator.Email, OperatorID: operator.ID, Object: obj,
+	}}
+	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: m.acct.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}
 }
 
 // renderWebhookMeeting renders m the way webhooks carry it: download URLs

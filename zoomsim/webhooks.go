@@ -233,6 +233,19 @@ func (h *webhookHub) queueRenditionsLocked(sub *webhookSub, m *meeting, event st
 	}
 }
 
+// queueTrash queues recording.trashed or recording.deleted for files of m
+// to the account's subscription, if it wants the event.
+func (h *webhookHub) queueTrash(event string, m *meeting, files []*recFile, operator *user, now time.Time) {
+	wf := h.s.faults.forWebhook()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sub := h.subs[m.acct.ID]
+	if sub == nil || !sub.wants(event) {
+		return
+	}
+	h.enqueueLocked(h.s.buildTrashEvent(event, m, h.baseFor(sub), now, files, operator), sub, wf, now)
+}
+
 // baseFor is the scheme://host the URLs in sub's events use.
 func (h *webhookHub) baseFor(sub *webhookSub) string {
 	if sub.base != "" {
