@@ -66,7 +66,7 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 	}
 	a := &account{
 		ID: sa.AccountID, ClientID: sa.ClientID, ClientSecret: sa.ClientSecret,
-		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan, rateLimits: sa.RateLimits,
+		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan, rateLimits: sa.RateLimits, zoom: w.scenario.Zoom,
 		userByID: map[string]*user{}, userByEmail: map[string]*user{},
 		meetingByUUID: map[string]*meeting{}, meetingsByID: map[int64][]*meeting{},
 		meetingsByHost: map[string][]*meeting{},
@@ -191,7 +191,7 @@ func (w *world) addMeeting(d deriver, a *account, sm *ScenarioMeeting, seen map[
 		}
 		m.participantAudio = append(m.participantAudio, f)
 	}
-	if m.lateTranscripts = w.scenario.Zoom.lateTranscripts(); m.lateTranscripts {
+	if a.zoom.lateTranscripts() {
 		delayTranscripts(m, w.scenario.Zoom.transcriptLag())
 	}
 	a.meetings = append(a.meetings, m)

@@ -26,6 +26,7 @@ type account struct {
 	WebhookSecretToken string
 	Plan               string
 	rateLimits         *RateLimits // scenario override of the plan's limits
+	zoom               *ScenarioZoom // the scenario's behaviour options (nil: defaults)
 
 	users       []*user
 	userByID    map[string]*user
@@ -84,9 +85,6 @@ type meeting struct {
 	// SeriesStart is the start of the recurring series the instance belongs
 	// to; webhooks show it as start_time when set.
 	SeriesStart time.Time
-	// lateTranscripts: TRANSCRIPT files come in their own event
-	// (scenario zoom.late_transcripts).
-	lateTranscripts bool
 
 	files            []*recFile
 	participantAudio []*recFile

@@ -1,6 +1,7 @@
 package zoomsim
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -55,5 +56,16 @@ func delayTranscripts(m *meeting, lag time.Duration) {
 // lateTranscript reports whether f is announced by
 // recording.transcript_completed rather than recording.completed.
 func (f *recFile) lateTranscript() bool {
-	return f.m.lateTranscripts && !f.Participant && f.FileType == "TRANSCRIPT"
+	return f.m.acct.zoom.lateTranscripts() && !f.Participant && f.FileType == "TRANSCRIPT"
+}
+
+// dashboardDuration renders a dashboard duration: MM:SS under an hour and
+// HH:MM:SS above, as Zoom does, or always HH:MM:SS with
+// dashboard_duration_hh_mm_ss.
+func (z *ScenarioZoom) dashboardDuration(d time.Duration) string {
+	if d < time.Hour && (z == nil || !z.DashboardDurationHHMMSS) {
+		s := int64(d / time.Second)
+		return fmt.Sprintf("%02d:%02d", s/60, s%60)
+	}
+	return zoomDuration(d)
 }
