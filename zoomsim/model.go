@@ -25,7 +25,7 @@ type account struct {
 	ClientSecret       string
 	WebhookSecretToken string
 	Plan               string
-	rateLimits         *RateLimits // scenario override of the plan's limits
+	rateLimits         *RateLimits   // scenario override of the plan's limits
 	zoom               *ScenarioZoom // the scenario's behaviour options (nil: defaults)
 
 	users       []*user
