@@ -55,28 +55,33 @@ type Faults struct {
 	APILatencyMS map[string][2]int `json:"api_latency_ms"`
 	// APILatencySeed seeds the draws (deterministic for a sequential client).
 	APILatencySeed int64 `json:"api_latency_seed"`
+	// S2STokenInvalidatesPrevious makes each new Server-to-Server token of an
+	// account invalidate the account's earlier ones (401 code 124 "Invalid
+	// access token."), as Zoom staff have reported.
+	S2STokenInvalidatesPrevious bool `json:"s2s_token_invalidates_previous"`
 }
 
 // FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
 // unchanged, present ones replace the current value. Reset first restores the
 // defaults.
 type FaultsPatch struct {
-	Reset               bool              `json:"reset,omitempty"`
-	HTMLErrorFiles      []string          `json:"html_error_files,omitempty"`
-	TruncateFiles       map[string]int64  `json:"truncate_files,omitempty"`
-	RedirectDownloads   *bool             `json:"redirect_downloads,omitempty"`
-	DownloadBytesPerSec *int64            `json:"download_bytes_per_sec,omitempty"`
-	FailFirstDownloads  map[string]int    `json:"fail_first_downloads,omitempty"`
-	ClampLongWindows    *bool             `json:"clamp_long_windows,omitempty"`
-	RateLimitHeaders    *string           `json:"ratelimit_headers,omitempty"`
-	WebhookDuplicates   *int              `json:"webhook_duplicates,omitempty"`
-	WebhookOutOfOrder   *bool             `json:"webhook_out_of_order,omitempty"`
-	WebhookDelay        *FaultDuration    `json:"webhook_delay,omitempty"`
-	WebhookDropFirst    *int              `json:"webhook_drop_first,omitempty"`
-	BotWebhookDropRate  *FaultRate        `json:"bot_webhook_drop_rate,omitempty"`
-	LegacyFileShapes    []string          `json:"legacy_file_shapes,omitempty"`
-	APILatencyMS        map[string][2]int `json:"api_latency_ms,omitempty"`
-	APILatencySeed      *int64            `json:"api_latency_seed,omitempty"`
+	Reset                       bool              `json:"reset,omitempty"`
+	HTMLErrorFiles              []string          `json:"html_error_files,omitempty"`
+	TruncateFiles               map[string]int64  `json:"truncate_files,omitempty"`
+	RedirectDownloads           *bool             `json:"redirect_downloads,omitempty"`
+	DownloadBytesPerSec         *int64            `json:"download_bytes_per_sec,omitempty"`
+	FailFirstDownloads          map[string]int    `json:"fail_first_downloads,omitempty"`
+	ClampLongWindows            *bool             `json:"clamp_long_windows,omitempty"`
+	RateLimitHeaders            *string           `json:"ratelimit_headers,omitempty"`
+	WebhookDuplicates           *int              `json:"webhook_duplicates,omitempty"`
+	WebhookOutOfOrder           *bool             `json:"webhook_out_of_order,omitempty"`
+	WebhookDelay                *FaultDuration    `json:"webhook_delay,omitempty"`
+	WebhookDropFirst            *int              `json:"webhook_drop_first,omitempty"`
+	BotWebhookDropRate          *FaultRate        `json:"bot_webhook_drop_rate,omitempty"`
+	LegacyFileShapes            []string          `json:"legacy_file_shapes,omitempty"`
+	APILatencyMS                map[string][2]int `json:"api_latency_ms,omitempty"`
+	APILatencySeed              *int64            `json:"api_latency_seed,omitempty"`
+	S2STokenInvalidatesPrevious *bool             `json:"s2s_token_invalidates_previous,omitempty"`
 }
 
 func defaultFaults() Faults {

@@ -25,6 +25,9 @@ func (s *faultState) applyZoomPatch(p FaultsPatch) {
 		}
 		s.f.LegacyFileShapes = types
 	}
+	if p.S2STokenInvalidatesPrevious != nil {
+		s.f.S2STokenInvalidatesPrevious = *p.S2STokenInvalidatesPrevious
+	}
 	if p.APILatencySeed != nil {
 		s.f.APILatencySeed = *p.APILatencySeed
 	}
@@ -92,4 +95,10 @@ func (s *faultState) legacyShapes() map[string]bool {
 		}
 	}
 	return out
+}
+
+func (s *faultState) s2sSingleToken() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.f.S2STokenInvalidatesPrevious
 }

@@ -56,3 +56,26 @@ func TestAPILatencyPerLabel(t *testing.T) {
 		t.Fatal("reset keeps the latency")
 	}
 }
+
+// With s2s_token_invalidates_previous a new Server-to-Server token makes the
+// account's earlier ones answer 401 code 124; other accounts keep theirs.
+func TestNewS2STokenInvalidatesEarlierOnes(t *testing.T) {
+	sim := newTestSim(t, testScenario())
+	old, other := sim.token(0), sim.token(1)
+	if second := sim.token(0); sim.get("/v2/users/me", old, nil) != 200 || sim.get("/v2/users/me", second, nil) != 200 {
+		t.Fatal("by default tokens live side by side")
+	}
+	sim.UpdateFaults(FaultsPatch{S2STokenInvalidatesPrevious: ptr(true)})
+	fresh := sim.token(0)
+	var e apiError
+	if st := sim.get("/v2/users/me", old, &e); st != 401 || e.Code != 124 || e.Message != "Invalid access token." {
+		t.Fatalf("old token: %d %+v", st, e)
+	}
+	if sim.get("/v2/users/me", fresh, nil) != 200 || sim.get("/v2/users/me", other, nil) != 200 {
+		t.Fatal("the new token or another account's token stopped working")
+	}
+	f := completedFile(t, sim.Server)
+	if _, hdr, _ := fetch(t, withToken(sim.ts.URL+f.DownloadURL, old), nil); hdr.Get("Content-Type") != "text/html;charset=utf-8" {
+		t.Fatal("revoked token still downloads")
+	}
+}

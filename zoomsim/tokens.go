@@ -76,3 +76,19 @@ func (s *tokenStore) reset() {
 	s.mu.Unlock()
 	s.user.reset()
 }
+
+// revokeS2S forgets every Server-to-Server token of the account but keep,
+// so they answer 401 code 124 "Invalid access token." (the
+// s2s_token_invalidates_previous fault). It returns how many it revoked.
+func (s *tokenStore) revokeS2S(accountID, keep string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for tok, g := range s.m {
+		if g.kind == tokenS2S && g.accountID == accountID && tok != keep {
+			delete(s.m, tok)
+			n++
+		}
+	}
+	return n
+}
