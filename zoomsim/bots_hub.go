@@ -39,6 +39,11 @@ const (
 	subTimeoutWaitingRoom                  = "timeout_exceeded_waiting_room"
 	subTimeoutInCallNotRecording           = "timeout_exceeded_in_call_not_recording"
 	subTimeoutPermissionDenied             = "timeout_exceeded_recording_permission_denied"
+	subOBFTokenRequired                    = "zoom_obf_token_required"
+	subInvalidOBFToken                     = "zoom_invalid_obf_token"
+	subInvalidZAK                          = "zoom_invalid_zak_token"
+	subJoinTimeout                         = "zoom_join_timeout"
+	subBotKickedFromCall                   = "bot_kicked_from_call"
 )
 
 // Provider behaviour that is not in the scenario.
@@ -46,7 +51,7 @@ const (
 	botJoinTokenFetchTimeout = 15 * time.Second
 	botWebhookAttemptTimeout = 15 * time.Second
 	botMediaProcessing       = 300 * time.Millisecond
-	botPoolRetryAfterSeconds = 1 // Recall says "retry in 30 seconds"; tests want it short
+	botPoolRetryAfterSeconds = 30 // Recall's advice; bot_provider.pool_retry_after_seconds shortens it
 	botAdHocHorizon          = 10 * time.Minute
 	botMediaRetention        = 7 * 24 * time.Hour
 	botDefaultName           = "Meeting Notetaker"
@@ -109,23 +114,28 @@ type BotRecordingTruth struct {
 // BotTruth is one bot as GET /_sim/bots (and the "bots" key of /_sim/truth)
 // reports it.
 type BotTruth struct {
-	BotID            string             `json:"bot_id"`
-	BotName          string             `json:"bot_name"`
-	MeetingURL       string             `json:"meeting_url"`
-	MeetingID        int64              `json:"meeting_id"`
-	AccountID        string             `json:"account_id"` // "" when the meeting is unknown
-	CreatedAt        time.Time          `json:"created_at"`
-	JoinAt           *time.Time         `json:"join_at"`
-	Status           string             `json:"status"`   // latest code, "" before joining
-	SubCode          string             `json:"sub_code"` // of the latest status
-	StatusChanges    []BotStatusChange  `json:"status_changes"`
-	ChatMessages     []BotChatMessage   `json:"chat_messages"`
-	Participants     []BotParticipant   `json:"participants"`
-	JoinTokenUsed    bool               `json:"join_token_used"`
-	JoinTokenFetches int                `json:"join_token_fetches"`
-	LeftByAPI        bool               `json:"left_by_api"`
-	Metadata         map[string]string  `json:"metadata"`
-	Recording        *BotRecordingTruth `json:"recording"`
+	BotID            string            `json:"bot_id"`
+	BotName          string            `json:"bot_name"`
+	MeetingURL       string            `json:"meeting_url"`
+	MeetingID        int64             `json:"meeting_id"`
+	AccountID        string            `json:"account_id"` // "" when the meeting is unknown
+	CreatedAt        time.Time         `json:"created_at"`
+	JoinAt           *time.Time        `json:"join_at"`
+	Status           string            `json:"status"`   // latest code, "" before joining
+	SubCode          string            `json:"sub_code"` // of the latest status
+	StatusChanges    []BotStatusChange `json:"status_changes"`
+	ChatMessages     []BotChatMessage  `json:"chat_messages"`
+	Participants     []BotParticipant  `json:"participants"`
+	JoinTokenUsed    bool              `json:"join_token_used"`
+	JoinTokenFetches int               `json:"join_token_fetches"`
+	// OBFTokenFetches and ZAKFetches count GETs of zoom.obf_token_url and
+	// zoom.zak_url; JoinedWith is "obf", "zak" or "" (anonymous).
+	OBFTokenFetches int                `json:"obf_token_fetches"`
+	ZAKFetches      int                `json:"zak_fetches"`
+	JoinedWith      string             `json:"joined_with"`
+	LeftByAPI       bool               `json:"left_by_api"`
+	Metadata        map[string]string  `json:"metadata"`
+	Recording       *BotRecordingTruth `json:"recording"`
 }
 
 // BotWebhookStats counts bot status webhook deliveries since the scenario
@@ -296,6 +306,9 @@ type bot struct {
 	chats          []BotChatMessage
 	tokenFetches   int
 	tokenUsed      bool
+	obfFetches     int    // GETs of zoom.obf_token_url
+	zakFetches     int    // GETs of zoom.zak_url
+	joinedWith     string // "obf", "zak" or "" (anonymous)
 	leaveRequested bool
 	rec            *botRecording
 	terminal       bool
@@ -304,12 +317,15 @@ type bot struct {
 
 type botZoom struct {
 	JoinTokenURL string `json:"join_token_url"`
+	OBFTokenURL  string `json:"obf_token_url"`
 	ZakURL       string `json:"zak_url"`
 	UserEmail    string `json:"user_email"`
 }
 
 type botRecording struct {
 	id, mediaID, token string
+	eventsID           string    // the participant_events media id
+	participantsPath   string    // download path of the participant list
 	createdAt          time.Time // wall clock, shown
 	startedAt          time.Time
 	completedAt        time.Time // zero until processed
@@ -359,6 +375,7 @@ func (b *bot) truth() BotTruth {
 		StatusChanges: slices.Clone(b.statuses), ChatMessages: slices.Clone(b.chats),
 		Participants: slices.Clone(b.participants), JoinTokenUsed: b.tokenUsed,
 		JoinTokenFetches: b.tokenFetches, LeftByAPI: b.leaveRequested, Metadata: maps.Clone(b.metadata),
+		OBFTokenFetches: b.obfFetches, ZAKFetches: b.zakFetches, JoinedWith: b.joinedWith,
 	}
 	if b.mtg != nil {
 		t.AccountID = b.mtg.acct.ID

@@ -14,6 +14,9 @@ const (
 	tokenDownloadAccess                      // download_access_token: one meeting's files
 	tokenWebhook                             // recording.completed download_token: one meeting's files
 	tokenUser                                // user OAuth access token: REST as one user (useroauth.go)
+	tokenOBF                                 // on-behalf-of token a bot joins with (usertoken.go)
+	tokenZAK                                 // ZAK: a bot joins as the user (usertoken.go)
+	tokenSDK                                 // type=token: minted, never checked
 )
 
 // grant is what a bearer token allows.
