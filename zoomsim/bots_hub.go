@@ -60,9 +60,13 @@ const (
 // Recall's automatic_leave defaults, in seconds.
 var botLeaveDefaults = botLeave{WaitingRoom: 1200, NooneJoined: 1200, InCallNotRecording: 3600, PermissionDenied: 30}
 
-// botWebhookRetryDelays are the pauses before the second, third, ... attempt
-// of one bot webhook (a Svix-like schedule, shortened for a simulator).
-var botWebhookRetryDelays = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+// botWebhookRetryDelays are the pauses, on the simulator clock, before the
+// second, third, ... attempt of one bot webhook: Svix's schedule (5 s, 5 min,
+// 30 min, 2 h, 5 h, 10 h, 10 h), cut off botWebhookRetryWindow after the
+// first attempt, as Recall retries for 24 h.
+var botWebhookRetryDelays = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+
+const botWebhookRetryWindow = 24 * time.Hour
 
 // BotStatusChange is one entry of a bot's status_changes. SubCode "" is sent
 // as null.
@@ -181,6 +185,40 @@ type botHub struct {
 	mu     sync.Mutex
 	gen    *botGen
 	closed bool
+	// clockMoved is closed (and replaced) whenever the simulator clock is
+	// set or advanced, waking retries waiting on it.
+	clockMoved chan struct{}
+}
+
+// clockChanged wakes everything waiting on the simulator clock.
+func (h *botHub) clockChanged() {
+	h.mu.Lock()
+	close(h.clockMoved)
+	h.clockMoved = make(chan struct{})
+	h.mu.Unlock()
+}
+
+// sleepSim waits until the simulator clock reaches t (it ticks with the wall
+// clock and jumps when set or advanced). It returns false when ctx ends.
+func (h *botHub) sleepSim(ctx context.Context, t time.Time) bool {
+	for {
+		h.mu.Lock()
+		moved := h.clockMoved
+		h.mu.Unlock()
+		d := t.Sub(h.s.clock.Now())
+		if d <= 0 {
+			return true
+		}
+		tm := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return false
+		case <-moved:
+		case <-tm.C:
+		}
+		tm.Stop()
+	}
 }
 
 // botGen holds the bots of one loaded scenario.
@@ -222,6 +260,7 @@ func newBotHub(s *Server) *botHub {
 		tokenClient: &http.Client{Timeout: botJoinTokenFetchTimeout, Transport: tokenTr},
 		retryDelays: botWebhookRetryDelays,
 		processing:  botMediaProcessing,
+		clockMoved:  make(chan struct{}),
 	}
 }
 

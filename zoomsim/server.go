@@ -172,12 +172,14 @@ func (s *Server) Now() time.Time { return s.clock.Now() }
 
 // SetClock moves the simulator clock to t.
 func (s *Server) SetClock(t time.Time) time.Time {
-	defer s.hooks.kick() // due webhook retries and finished files
+	defer s.bots.clockChanged() // due bot webhook retries
+	defer s.hooks.kick()        // due webhook retries and finished files
 	return s.clock.Set(t)
 }
 
 // AdvanceClock moves the simulator clock by d.
 func (s *Server) AdvanceClock(d time.Duration) time.Time {
+	defer s.bots.clockChanged()
 	defer s.hooks.kick()
 	return s.clock.Advance(d)
 }
