@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -193,6 +195,25 @@ func TestPayloadsAreEncryptedAndLogsHoldNoSecrets(t *testing.T) {
 
 	// The codec server decodes for a caller with the token, not without.
 	e.requireCodecServer(raw, bot.WorkflowID, codecToken)
+
+	// The temporal CLI reads the history through it, as the README says.
+	if bin := os.Getenv("MEETVAULT_TEMPORAL_BIN"); bin != "" {
+		show := func(extra ...string) string {
+			args := append([]string{"workflow", "show", "-w", bot.WorkflowID, "--address", mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS"), "-o", "json"}, extra...)
+			out, err := exec.Command(bin, args...).CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			return string(out)
+		}
+		// -o json prints payload metadata base64-encoded.
+		encrypted64 := base64.StdEncoding.EncodeToString([]byte(codec.Encoding))
+		plain64 := base64.StdEncoding.EncodeToString([]byte("json/plain"))
+		// Search attributes stay json/plain (the server indexes them).
+		rawOut := show()
+		require.True(t, strings.Contains(rawOut, encrypted64), "without the codec the CLI shows encrypted payloads")
+		decoded := show("--codec-endpoint", "http://"+e.ingress+"/codec", "--codec-auth", codecToken)
+		require.False(t, strings.Contains(decoded, encrypted64), "every payload decoded through the codec server")
+		require.Greater(t, strings.Count(decoded, plain64), strings.Count(rawOut, plain64))
+	}
 
 	// The worker's log names none of the secrets and tokens it handled.
 	e.stopWorker()
