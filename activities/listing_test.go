@@ -1,0 +1,59 @@
+package activities
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/meetvault/meetvault/zoom"
+)
+
+// The same meeting as a recording.completed names it (webhook_download URLs)
+// and as the listing names it (download URLs): every file gets one id, with
+// and without Zoom ids.
+func TestMeetingFromZoomKeysFilesTheSameWhateverTheURL(t *testing.T) {
+	const files = `[
+	 {"id":"mp4-1","file_type":"MP4","recording_start":"2026-10-01T10:00:00Z","recording_type":"shared_screen_with_speaker_view","download_url":"%[1]s/mp4"},
+	 {"id":"tl-1","file_type":"TIMELINE","recording_start":"2026-10-01T10:00:00Z","recording_type":"timeline","download_url":"%[1]s/tl"},
+	 {"file_type":"CC","recording_start":"2026-10-01T10:00:00Z","download_url":"%[1]s/cc"},
+	 {"file_type":"TIMELINE","recording_start":"2026-10-01T10:00:01Z","download_url":"%[1]s/tl-old"}]`
+	decode := func(base string) Meeting {
+		var m zoom.Meeting
+		body := `{"uuid":"u/1==","id":1,"start_time":"2026-10-01T10:00:00Z","recording_files":` + fmt.Sprintf(files, base) + `}`
+		if err := json.Unmarshal([]byte(body), &m); err != nil {
+			t.Fatal(err)
+		}
+		return MeetingFromZoom(m)
+	}
+	hook := decode("https://acme.zoom.us/rec/webhook_download/AbCd/EfGh")
+	api := decode("https://acme.zoom.us/rec/download/AbCd")
+	seen := map[string]bool{}
+	for i := range hook.Files {
+		h, a := hook.Files[i], api.Files[i]
+		if h.DownloadURL == a.DownloadURL {
+			t.Fatal("the test needs different URLs")
+		}
+		if h.FileID != a.FileID {
+			t.Fatalf("file %d (%s): webhook id %q, listing id %q", i, h.FileType, h.FileID, a.FileID)
+		}
+		if seen[h.FileID] {
+			t.Fatalf("file %d: id %q given twice", i, h.FileID)
+		}
+		seen[h.FileID] = true
+	}
+	if hook.Files[1].FileID != "tl-1" || hook.Files[1].ZoomFileID != "tl-1" {
+		t.Fatalf("a TIMELINE with an id keeps Zoom's id: %+v", hook.Files[1])
+	}
+	if hook.Files[2].ZoomFileID != "" || len(hook.Files[2].FileID) != len("mf-")+24 {
+		t.Fatalf("a CC without an id: %+v", hook.Files[2])
+	}
+}
+
+func TestInProgressEntriesCountAsProcessing(t *testing.T) {
+	if !(RecordingFile{FileType: "", Status: ""}).Processing() {
+		t.Fatal("an entry with an empty file_type is still being recorded")
+	}
+	if (RecordingFile{FileType: "TIMELINE"}).Processing() {
+		t.Fatal("a TIMELINE without status is complete")
+	}
+}
