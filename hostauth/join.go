@@ -39,7 +39,10 @@ func (s *Service) HostConnection(ctx context.Context, tenantID, meetingID string
 			return err
 		})
 		var dead *DeadConnectionError
+		var appErr *AppConfigError
 		switch {
+		case errors.As(err, &appErr):
+			return nil, err // the same for every connection: say so
 		case err == nil && m.HostID == c.ZoomUserID:
 			conn := connectionFrom(c)
 			return &conn, nil
@@ -130,8 +133,9 @@ func (s *Service) MintJoinToken(ctx context.Context, secret string) (string, err
 		return err
 	})
 	var dead *DeadConnectionError
+	var appErr *AppConfigError
 	switch {
-	case errors.As(err, &dead), errors.Is(err, ErrNotConnected):
+	case errors.As(err, &dead), errors.Is(err, ErrNotConnected), errors.As(err, &appErr):
 		return "", err
 	case refusedByZoom(err):
 		return "", fmt.Errorf("%w: tenant %s meeting %s: %w", ErrNotHost, l.TenantID, l.MeetingID, err)
