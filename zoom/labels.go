@@ -42,6 +42,7 @@ var labelRules = []labelRule{
 	{"GET", "users/*", LabelLight}, // also users/me
 	{"GET", "meetings/*", LabelLight},
 	{"GET", "users/*/settings", LabelMedium},
+	{"GET", "users/*/token", LabelLight},
 	{"GET", "users/*/recordings", LabelMedium},
 	{"GET", "accounts/*/recordings", LabelMedium},
 	{"GET DELETE", "meetings/*/recordings", LabelLight},
