@@ -47,6 +47,12 @@ type HostDirectory interface {
 	// JoinTokenURL issues a per-bot link minting join tokens through the
 	// host's connection until expires.
 	JoinTokenURL(ctx context.Context, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error)
+	// ConnectedUser returns the tenant's active connection of user (a Zoom
+	// user id or an e-mail); ok is false when the user has none.
+	ConnectedUser(ctx context.Context, tenantID, user string) (h HostInfo, ok bool, err error)
+	// UserTokenURL issues a per-bot link of kind BotLinkOBF or BotLinkZAK
+	// minting that token through the user's connection until expires.
+	UserTokenURL(ctx context.Context, kind, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error)
 }
 
 // PlanBotInput asks how a bot can get consent in a meeting.
@@ -95,6 +101,11 @@ type CreateBotInput struct {
 	// secret) never enters workflow history.
 	JoinTokenUser string    `json:"join_token_user,omitempty"`
 	LinkExpires   time.Time `json:"link_expires,omitzero"`
+	// OnBehalfOf names the tenant user who sends the bot (Zoom user id or
+	// e-mail). For a meeting outside the tenant's account the bot carries
+	// OBF and ZAK links minted through that user's Zoom OAuth connection;
+	// without one it cannot join there (BotExternalMeetingNoToken).
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 	// IdempotencyKey makes retries of this creation return the same bot.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Provider automatic-leave timeouts in seconds (0: provider default).
@@ -106,6 +117,9 @@ type CreateBotInput struct {
 // CreateBotResult names the bot.
 type CreateBotResult struct {
 	BotID string `json:"bot_id"`
+	// Links lists the token links the bot carries (BotLinkJoinToken,
+	// BotLinkOBF, BotLinkZAK), never the links themselves.
+	Links []string `json:"links,omitempty"`
 }
 
 // CreateBot creates the bot at the provider and registers it, so its status
@@ -127,16 +141,11 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 		Metadata:       map[string]string{"meetvault_tenant": in.TenantID, "meetvault_workflow": in.WorkflowID},
 		IdempotencyKey: in.IdempotencyKey,
 	}
-	if in.JoinTokenUser != "" {
-		if a.Hosts == nil {
-			return CreateBotResult{}, temporal.NewNonRetryableApplicationError("join token requested but host OAuth is not configured", ErrBotsDisabled, nil)
-		}
-		link, err := a.Hosts.JoinTokenURL(ctx, in.TenantID, in.MeetingID, in.JoinTokenUser, in.WorkflowID, in.LinkExpires)
-		if err != nil {
-			return CreateBotResult{}, fmt.Errorf("issuing the join-token link: %w", err)
-		}
-		req.Zoom = &botprovider.ZoomConfig{JoinTokenURL: link}
+	zcfg, links, err := a.botZoomConfig(ctx, in)
+	if err != nil {
+		return CreateBotResult{}, err
 	}
+	req.Zoom = zcfg
 	// The provider replays a key's answer for an hour, refusals included:
 	// after a definite refusal (no bot was made) the next attempt needs a new
 	// key, counted in the heartbeat details that attempts share.
@@ -161,7 +170,7 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 	if err := a.Store.RegisterBot(ctx, bot.ID, in.TenantID, in.WorkflowID); err != nil {
 		return CreateBotResult{}, err
 	}
-	return CreateBotResult{BotID: bot.ID}, nil
+	return CreateBotResult{BotID: bot.ID, Links: links}, nil
 }
 
 // BotStatusInput names a bot.

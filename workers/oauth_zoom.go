@@ -20,6 +20,7 @@ type hostAuthority interface {
 	AuthorizeURL(ctx context.Context, tenantID string) (string, error)
 	Complete(ctx context.Context, state, code string) (*hostauth.Connection, error)
 	MintJoinToken(ctx context.Context, secret string) (string, error)
+	MintUserToken(ctx context.Context, kind hostauth.TokenKind, secret string) (string, error)
 }
 
 // notConfiguredMsg answers every host OAuth route when the user-level app is

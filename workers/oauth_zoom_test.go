@@ -44,6 +44,11 @@ func (f *fakeHostAuth) MintJoinToken(_ context.Context, secret string) (string, 
 	return f.token, f.mintErr
 }
 
+func (f *fakeHostAuth) MintUserToken(_ context.Context, kind hostauth.TokenKind, secret string) (string, error) {
+	f.secrets = append(f.secrets, string(kind)+":"+secret)
+	return f.token, f.mintErr
+}
+
 // newTestHostAuth returns handlers on fake, with the log captured.
 func newTestHostAuth(fake hostAuthority) (*hostAuthHandlers, *bytes.Buffer, *ingressMetrics) {
 	var logs bytes.Buffer
