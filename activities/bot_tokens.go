@@ -34,9 +34,9 @@ const defaultLinkLifetime = 6 * time.Hour
 type meetingPlace int
 
 const (
-	placeUnknown  meetingPlace = iota // the tenant's app may not ask (scope), or no credentials
-	placeInside                       // the tenant's account hosts it
-	placeOutside                      // another account hosts it
+	placeUnknown meetingPlace = iota // the tenant's app may not ask (scope), or no credentials
+	placeInside                      // the tenant's account hosts it
+	placeOutside                     // another account hosts it
 )
 
 // botZoomConfig decides, in one place, which token URLs a new bot carries:
