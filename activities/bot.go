@@ -191,6 +191,10 @@ type BotStatusResult struct {
 	Statuses     []BotStatus `json:"statuses"`
 	Participants int         `json:"participants"`
 	HostPresent  bool        `json:"host_present"`
+	// ParticipantSource is where the participants were read
+	// (botprovider.ParticipantSource); "" when the provider offered none
+	// yet: HostPresent false then means unknown, not absent.
+	ParticipantSource string `json:"participant_source,omitempty"`
 }
 
 // GetBotStatus polls the provider (the fallback when webhooks stop).
@@ -203,10 +207,14 @@ func (a *Activities) GetBotStatus(ctx context.Context, in BotStatusInput) (BotSt
 	for _, s := range bot.StatusChanges {
 		out.Statuses = append(out.Statuses, BotStatus{Code: s.Code, SubCode: s.SubCode, Message: s.Message, At: s.CreatedAt})
 	}
-	out.Participants = len(bot.MeetingParticipants)
-	for _, p := range bot.MeetingParticipants {
-		out.HostPresent = out.HostPresent || p.IsHost
+	// Whichever source the provider's API version offers: the inline list,
+	// or the participant-events download (newer versions leave the inline
+	// list empty, which alone never means "host absent").
+	list, src, err := a.Bots.Participants(ctx, bot)
+	if err != nil {
+		return out, classifyBotError(err, "reading the participants of bot "+in.BotID)
 	}
+	out.Participants, out.HostPresent, out.ParticipantSource = len(list), botprovider.HostPresent(list), string(src)
 	return out, nil
 }
 
