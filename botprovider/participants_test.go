@@ -67,6 +67,3 @@ func TestParticipantsFromWhicheverSourceTheVersionOffers(t *testing.T) {
 		t.Fatalf("a failed download: %v (must fail, without the signed link)", err)
 	}
 }
-
-
-
