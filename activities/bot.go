@@ -90,12 +90,14 @@ func (a *Activities) PlanBot(ctx context.Context, in PlanBotInput) (PlanBotResul
 
 // CreateBotInput sends one bot to a meeting.
 type CreateBotInput struct {
-	TenantID   string    `json:"tenant_id"`
-	WorkflowID string    `json:"workflow_id"`
-	MeetingURL string    `json:"meeting_url"`
-	MeetingID  string    `json:"meeting_id"`
-	BotName    string    `json:"bot_name,omitempty"`
-	JoinAt     time.Time `json:"join_at,omitzero"`
+	TenantID   string `json:"tenant_id"`
+	WorkflowID string `json:"workflow_id"`
+	MeetingURL string `json:"meeting_url"`
+	MeetingID  string `json:"meeting_id"`
+	BotName    string `json:"bot_name,omitempty"`
+	// JoinAt schedules the bot: it is created at once with this join_at
+	// (never held back until then), so that the provider reserves it.
+	JoinAt time.Time `json:"join_at,omitzero"`
 	// JoinTokenUser, when set, gives the bot a join_token_url minting join
 	// tokens through this connected host until LinkExpires. The link (a
 	// secret) never enters workflow history.
@@ -131,7 +133,7 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 	req := botprovider.CreateBotRequest{
 		MeetingURL:      in.MeetingURL,
 		BotName:         in.BotName,
-		JoinAt:          in.JoinAt,
+		JoinAt:          scheduledJoin(in.JoinAt, time.Now()),
 		RecordingConfig: botprovider.RecordingOptions{VideoMixedMP4: true, ParticipantEvents: true}.JSON(),
 		AutomaticLeave: &botprovider.AutomaticLeave{
 			WaitingRoomTimeout:               in.WaitingRoomTimeout,
@@ -171,6 +173,18 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 		return CreateBotResult{}, err
 	}
 	return CreateBotResult{BotID: bot.ID, Links: links}, nil
+}
+
+// scheduledJoin is the join_at a bot is created with: the caller's time when
+// it lies ahead, so that the bot is created now and the provider reserves it
+// (a bot scheduled more than botprovider.ScheduleAhead ahead is never
+// refused with 507); zero (join at once) when it has passed, since the
+// provider refuses a join_at in the past.
+func scheduledJoin(joinAt, now time.Time) time.Time {
+	if !joinAt.After(now) {
+		return time.Time{}
+	}
+	return joinAt.UTC()
 }
 
 // BotStatusInput names a bot.
@@ -362,6 +376,10 @@ func classifyBotError(err error, what string) error {
 	case errors.As(err, &pool):
 		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s: %v", what, err), ErrBotPoolExhausted,
 			temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: pool.Delay()})
+	case errors.As(err, &rl) && rl.RetryAfter > 0:
+		// Follow the provider's Retry-After rather than the retry policy.
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed,
+			temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: rl.RetryAfter})
 	case errors.As(err, &rl):
 		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed, err)
 	case errors.As(err, &apiErr) && !apiErr.Temporary():

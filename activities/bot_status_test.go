@@ -2,10 +2,16 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 )
 
 // A newer API version leaves meeting_participants empty and publishes the
@@ -34,5 +40,35 @@ func TestGetBotStatusReadsTheHostFromTheParticipantsDownload(t *testing.T) {
 	res, err = a.GetBotStatus(context.Background(), BotStatusInput{BotID: "b2"})
 	if err != nil || res.HostPresent || res.ParticipantSource != "" {
 		t.Fatalf("no source yet: %+v %v (unknown, not absent)", res, err)
+	}
+}
+
+// A 429 is retried after the provider's Retry-After; a scheduled bot is
+// created at once with its join_at, a past join_at is dropped.
+func TestCreateBotFollowsRetryAfterAndSendsJoinAt(t *testing.T) {
+	var joinAts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			JoinAt string `json:"join_at"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		joinAts = append(joinAts, body.JoinAt)
+		w.Header().Set("Retry-After", "9")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	a := botActivities(t, srv)
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(a.CreateBot)
+	at := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Second)
+	_, err := env.ExecuteActivity(a.CreateBot, CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/1", JoinAt: at})
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.NonRetryable() || appErr.NextRetryDelay() != 9*time.Second {
+		t.Fatalf("429: %v (delay %v), want a retry after 9s", err, appErr.NextRetryDelay())
+	}
+	_, _ = env.ExecuteActivity(a.CreateBot, CreateBotInput{TenantID: "t", MeetingURL: "https://zoom.us/j/1", JoinAt: time.Now().Add(-time.Minute)})
+	if len(joinAts) != 2 || joinAts[0] != at.Format(time.RFC3339Nano) || joinAts[1] != "" {
+		t.Fatalf("join_at sent %q, want %s then none", joinAts, at.Format(time.RFC3339Nano))
 	}
 }

@@ -27,6 +27,11 @@ const (
 	ChatToEveryoneExceptHost = "everyone_except_host"
 )
 
+// ScheduleAhead is how far ahead a join_at must lie for the provider to
+// reserve a bot: a bot scheduled at least this far ahead is never refused
+// with 507 (Recall: more than 10 minutes).
+const ScheduleAhead = 10 * time.Minute
+
 // CreateBotRequest is the body of POST /api/v1/bot/.
 type CreateBotRequest struct {
 	// MeetingURL is the Zoom invite link (required).
