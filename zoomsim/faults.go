@@ -44,6 +44,10 @@ type Faults struct {
 	// BotWebhookDropRate is the share (0..1) of bot status webhooks silently
 	// dropped, never sent nor retried; 1 drops them all (bots_faults.go).
 	BotWebhookDropRate float64 `json:"bot_webhook_drop_rate"`
+	// LegacyFileShapes lists file types ("CC", "TIMELINE") whose
+	// recording_files entries take the 2019–2020 shape: no id, status,
+	// file_size, recording_type or play_url (faults_zoom.go).
+	LegacyFileShapes []string `json:"legacy_file_shapes"`
 }
 
 // FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
@@ -63,13 +67,14 @@ type FaultsPatch struct {
 	WebhookDelay        *FaultDuration   `json:"webhook_delay,omitempty"`
 	WebhookDropFirst    *int             `json:"webhook_drop_first,omitempty"`
 	BotWebhookDropRate  *FaultRate       `json:"bot_webhook_drop_rate,omitempty"`
+	LegacyFileShapes    []string         `json:"legacy_file_shapes,omitempty"`
 }
 
 func defaultFaults() Faults {
 	return Faults{
 		HTMLErrorFiles: []string{}, TruncateFiles: map[string]int64{},
 		RedirectDownloads: true, FailFirstDownloads: map[string]int{},
-		RateLimitHeaders: rateHeadersAll,
+		RateLimitHeaders: rateHeadersAll, LegacyFileShapes: []string{},
 	}
 }
 
@@ -117,6 +122,7 @@ func (s *faultState) apply(p FaultsPatch) Faults {
 	if p.BotWebhookDropRate != nil {
 		s.f.BotWebhookDropRate = min(max(float64(*p.BotWebhookDropRate), 0), 1)
 	}
+	s.applyZoomPatch(p)
 	return cloneFaults(s.f)
 }
 
@@ -170,5 +176,6 @@ func cloneFaults(f Faults) Faults {
 	f.HTMLErrorFiles = slices.Clone(f.HTMLErrorFiles)
 	f.TruncateFiles = maps.Clone(f.TruncateFiles)
 	f.FailFirstDownloads = maps.Clone(f.FailFirstDownloads)
+	f.LegacyFileShapes = slices.Clone(f.LegacyFileShapes)
 	return f
 }

@@ -14,7 +14,10 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/users", labelMedium, s.listUsers)
 	s.rest(mux, "GET /v2/users/{userId}", labelLight, s.getUser)
 	s.rest(mux, "GET /v2/users/{userId}/recordings", labelMedium, s.listUserRecordings)
+	s.rest(mux, "GET /v2/accounts/{accountId}/recordings", labelMedium, s.listAccountRecordings)
 	s.rest(mux, "GET /v2/meetings/{meetingId}/recordings", labelLight, s.getMeetingRecordings)
+	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings", labelLight, s.deleteMeetingRecordings)
+	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings/{recordingId}", labelLight, s.deleteRecordingFile)
 	// Dashboards, reports and archiving (reconciliation).
 	s.rest(mux, "GET /v2/metrics/meetings", labelResourceIntensive, s.listDashboardMeetings)
 	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)
@@ -26,6 +29,7 @@ func (s *Server) routes() http.Handler {
 
 	// File downloads (GET also answers HEAD).
 	mux.HandleFunc("GET /rec/download/{opaque}", s.download)
+	mux.HandleFunc("GET /rec/webhook_download/{opaque}/{hook}", s.webhookDownload)
 	mux.HandleFunc("GET /rec/file/{opaque}", s.serveSignedFile)
 
 	// Admin API.

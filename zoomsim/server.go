@@ -43,6 +43,7 @@ type Server struct {
 	bots    *botHub
 	tokens  tokenStore
 	pages   pageTokens
+	trash   trashState
 	digests digests
 	signKey []byte // signs /rec/file redirect URLs
 	handler http.Handler
@@ -106,6 +107,9 @@ func (s *Server) Start() (string, error) {
 	s.log.Info("zoomsim listening", "url", s.baseURL)
 	return s.baseURL, nil
 }
+
+// fileHostURL is the base URL of the signed-file listener ("" when none).
+func (s *Server) fileHostURL() string { return "" }
 
 // URL is the base URL Start listens on ("" before Start).
 func (s *Server) URL() string {
@@ -180,7 +184,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 		if err != nil {
 			return LoadResult{}, err
 		}
-		gen.UserOAuthApp, gen.BotProvider = sc.UserOAuthApp, sc.BotProvider
+		gen.UserOAuthApp, gen.BotProvider, gen.Zoom = sc.UserOAuthApp, sc.BotProvider, sc.Zoom
 		if len(gen.Accounts) > 0 {
 			gen.Accounts[0].LiveMeetings = sc.Generate.LiveMeetings
 		}
@@ -195,6 +199,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 	s.tokens.reset()
 	s.pages.reset()
 	s.limits.reset()
+	s.trash.reset()
 	s.mu.Unlock()
 	s.hooks.load(w, s.clock.Now())
 	s.bots.load(w) // stops the previous scenario's bots
