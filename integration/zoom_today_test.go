@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/meetvault/meetvault/workflows"
@@ -232,12 +233,16 @@ func TestMeetingLogResumedAfterMidnightWithAnExpiredPageTokenLogsEveryMeeting(t 
 		return st.RateLimited.ByType["Daily-limit"] == 1
 	}, 30*time.Second, 100*time.Millisecond, "the backfill never met the daily limit")
 	// While the tenant sleeps to the reset (about 40 s), the simulator's
-	// clock passes midnight and the page token's 15 minutes.
+	// clock passes midnight and the page token's 15 minutes. The new day's
+	// pool is large enough for the chunk listed again.
+	e.simPOST("/_sim/ratelimits", map[string]any{"daily_pool": 100})
 	e.simPOST("/_sim/clock", map[string]any{"advance": "20m"})
 
-	require.Eventually(t, func() bool { return len(e.archivedFiles()) == 10 }, 2*time.Minute, 500*time.Millisecond,
-		"archived %d of 10 files", len(e.archivedFiles()))
 	var status workflows.TenantStatus
+	if !assert.Eventually(t, func() bool { return len(e.archivedFiles()) == 10 }, 2*time.Minute, 500*time.Millisecond) {
+		_ = e.starter(&status, "tenant", "status", e.tenant)
+		t.Fatalf("archived %d of 10 files; tenant %+v", len(e.archivedFiles()), status)
+	}
 	require.Eventually(t, func() bool {
 		return e.starter(&status, "tenant", "status", e.tenant) == nil && status.Totals.MeetingsLogged >= 10
 	}, time.Minute, 500*time.Millisecond, "tenant status %+v", status)
