@@ -107,3 +107,17 @@ func MeetingFromZoom(m zoom.Meeting) Meeting {
 	}
 	return out
 }
+
+// listedURL returns the download URL m (a fresh listing of the meeting)
+// gives the file f, matched by identity (zoom.RecordingFile.StableID), never
+// by URL; f's own URL when m does not list it.
+func listedURL(m *zoom.Meeting, f RecordingFile) string {
+	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
+		for _, zf := range group {
+			if zf.DownloadURL != "" && zf.StableID(m.UUID) == f.FileID {
+				return zf.DownloadURL
+			}
+		}
+	}
+	return f.DownloadURL
+}

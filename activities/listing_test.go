@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/meetvault/meetvault/zoom"
 )
@@ -55,5 +56,25 @@ func TestInProgressEntriesCountAsProcessing(t *testing.T) {
 	}
 	if (RecordingFile{FileType: "TIMELINE"}).Processing() {
 		t.Fatal("a TIMELINE without status is complete")
+	}
+}
+
+func TestListedURLFindsTheSameFileByIdentity(t *testing.T) {
+	start := time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)
+	m := &zoom.Meeting{UUID: "u1", RecordingFiles: []zoom.RecordingFile{
+		{ID: "mp4", FileType: "MP4", DownloadURL: "https://z/rec/download/mp4"},
+		{FileType: "CC", RecordingStart: start, DownloadURL: "https://z/rec/download/cc"},
+	}}
+	cc := RecordingFile{FileID: zoom.RecordingFile{FileType: "CC", RecordingStart: start}.StableID("u1"),
+		DownloadURL: "https://z/rec/webhook_download/cc/hook"}
+	if got := listedURL(m, cc); got != "https://z/rec/download/cc" {
+		t.Fatalf("cc: %s", got)
+	}
+	if got := listedURL(m, RecordingFile{FileID: "mp4", DownloadURL: "https://z/rec/webhook_download/mp4/h"}); got != "https://z/rec/download/mp4" {
+		t.Fatalf("mp4: %s", got)
+	}
+	gone := RecordingFile{FileID: "other", DownloadURL: "https://z/rec/webhook_download/x/y"}
+	if got := listedURL(m, gone); got != gone.DownloadURL {
+		t.Fatalf("unlisted: %s", got)
 	}
 }
