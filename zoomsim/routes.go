@@ -72,6 +72,7 @@ type restHandler func(w http.ResponseWriter, r *http.Request, c *call)
 // account's rate limits (429) before the handler runs.
 func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.sleepAPILatency(r, label) // the internet round trip (api_latency_ms fault)
 		w.Header().Set("x-zm-trackingid", "v=2.0;clid=sim;rid=WEB_"+randomToken(16))
 		c := &call{w: s.world(), now: s.clock.Now(), base: baseURL(r)}
 		acct, u, code, msg := s.authenticate(r, c.w, c.now)

@@ -16,7 +16,7 @@ func TestLateTranscriptHasItsOwnEvent(t *testing.T) {
 	sc := processingScenario(now)
 	soon := now.Add(30 * time.Minute)
 	sc.Accounts[0].Meetings[1].Files[2].CompletesAt = &soon // same time as the others: the lag moves it
-	sc.Zoom = &ScenarioZoom{LateTranscripts: true, TranscriptLag: FaultDuration(15 * time.Minute)}
+	sc.Zoom = &ScenarioZoom{LateTranscripts: ptr(true), TranscriptLag: FaultDuration(15 * time.Minute)}
 	sim, hr := hookSim(t, sc)
 
 	sim.AdvanceClock(31 * time.Minute)
@@ -82,7 +82,7 @@ func TestLateTranscriptHasItsOwnEvent(t *testing.T) {
 func TestSentRecordingCompletedIsFollowedByTranscript(t *testing.T) {
 	for _, late := range []bool{false, true} {
 		sc := testScenario()
-		sc.Zoom = &ScenarioZoom{LateTranscripts: late}
+		sc.Zoom = &ScenarioZoom{LateTranscripts: ptr(late)}
 		sim, hr := hookSim(t, sc)
 		res := sim.send(map[string]any{"account_id": acctID, "event": "recording.completed", "meeting_uuid": oddUUID})
 		want := 1
