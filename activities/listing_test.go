@@ -78,3 +78,29 @@ func TestListedURLFindsTheSameFileByIdentity(t *testing.T) {
 		t.Fatalf("unlisted: %s", got)
 	}
 }
+
+// A recurring meeting's webhook names the series' start; the instance's
+// start (its files' recording_start) is kept, so the webhook and the listing
+// file the same objects under the same date.
+func TestRecurringWebhookStartTimeIsTheInstances(t *testing.T) {
+	rec := time.Date(2026, 10, 20, 15, 0, 3, 0, time.UTC)
+	files := []zoom.RecordingFile{{ID: "a", FileType: "MP4", RecordingStart: rec}}
+	hook := MeetingFromZoom(zoom.Meeting{UUID: "u", Type: zoom.MeetingTypeRecurringFixedTime,
+		StartTime: time.Date(2026, 9, 1, 15, 0, 0, 0, time.UTC), RecordingFiles: files})
+	listed := MeetingFromZoom(zoom.Meeting{UUID: "u", Type: zoom.MeetingTypeRecurringFixedTime,
+		StartTime: time.Date(2026, 10, 20, 15, 0, 0, 0, time.UTC), RecordingFiles: files})
+	if !hook.StartTime.Equal(rec) {
+		t.Fatalf("webhook start %s, want the instance's recording start %s", hook.StartTime, rec)
+	}
+	if !listed.StartTime.Equal(time.Date(2026, 10, 20, 15, 0, 0, 0, time.UTC)) {
+		t.Fatalf("listing start %s changed", listed.StartTime)
+	}
+	a := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: hook.StartTime, File: hook.Files[0]})
+	b := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: listed.StartTime, File: listed.Files[0]})
+	if a != b {
+		t.Fatalf("object keys differ: %s vs %s", a, b)
+	}
+	if got := MeetingFromZoom(zoom.Meeting{UUID: "v"}).StartTime; !got.IsZero() {
+		t.Fatalf("no files, no start: %s", got)
+	}
+}
