@@ -128,15 +128,16 @@ func externalMeetingAdvice(in CreateBotInput, why string) string {
 	if in.OnBehalfOf != "" {
 		who = in.OnBehalfOf
 	}
-	return fmt.Sprintf("meeting %s is hosted outside tenant %s's Zoom account, and since March 2026 Zoom admits a bot there only "+
+	return fmt.Sprintf("meeting %s is hosted outside tenant %s's Zoom account (its app finds no such meeting or webinar; "+
+		"check the link if it should be the tenant's), and since March 2026 Zoom admits a bot there only "+
 		"with an on-behalf-of (OBF) token or a ZAK of a user who authorised the app (%s): %s must connect Zoom OAuth "+
 		"(starter host connect --tenant %s) granting the scope user:read:token, be named as the bot's on-behalf-of user, "+
 		"and attend the meeting (the bot joins after them and leaves with them)", in.MeetingID, in.TenantID, why, who, in.TenantID)
 }
 
-// meetingPlace asks the tenant's own Zoom app (GET /meetings/{id}, Light)
-// whether its account hosts the meeting: found means inside, "does not
-// exist" means another account's. Without credentials, or when the app may
+// meetingPlace asks the tenant's own Zoom app (GET /meetings/{id}, then
+// GET /webinars/{id}, both Light) whether its account hosts the meeting:
+// found means inside, "does not exist" for both means another account's. Without credentials, or when the app may
 // not ask (missing scope), the answer is unknown; other failures are
 // returned so the activity retries.
 func (a *Activities) meetingPlace(ctx context.Context, tenantID, meetingID string) (meetingPlace, error) {
@@ -148,7 +149,13 @@ func (a *Activities) meetingPlace(ctx context.Context, tenantID, meetingID strin
 		return placeUnknown, classify(err, "tenant "+tenantID+": Zoom client")
 	}
 	_, _, err = c.Meetings.Get(ctx, meetingID)
-	return placeFrom(err, fmt.Sprintf("tenant %s: is meeting %s in the account", tenantID, meetingID))
+	place, err := placeFrom(err, fmt.Sprintf("tenant %s: is meeting %s in the account", tenantID, meetingID))
+	if place != placeOutside {
+		return place, err
+	}
+	// A webinar number is no meeting: ask for a webinar before concluding.
+	_, _, err = c.Meetings.GetWebinar(ctx, meetingID)
+	return placeFrom(err, fmt.Sprintf("tenant %s: is webinar %s in the account", tenantID, meetingID))
 }
 
 // placeFrom reads the answer of the tenant's GET /meetings/{id}.

@@ -41,6 +41,7 @@ var labelRules = []labelRule{
 	{"GET", "users", LabelMedium},
 	{"GET", "users/*", LabelLight}, // also users/me
 	{"GET", "meetings/*", LabelLight},
+	{"GET", "webinars/*", LabelLight},
 	{"GET", "users/*/settings", LabelMedium},
 	{"GET", "users/*/token", LabelLight},
 	{"GET", "users/*/recordings", LabelMedium},
