@@ -427,3 +427,29 @@ func TestInvalidClientIsAnAppConfigurationErrorNotADeadConnection(t *testing.T) 
 		t.Fatalf("with the credentials fixed the connection works again: %v", err)
 	}
 }
+
+// A code exchange Zoom refuses with invalid_client is the app's
+// configuration, not a bad link.
+func TestCompleteWithWrongAppCredentialsIsAnAppConfigError(t *testing.T) {
+	f, repo, clk := newFakeZoom(t), newMemRepo(), &clock{t: t0}
+	cfg := testConfig(f, clk)
+	cfg.ClientSecret = "wrong"
+	s, err := newService(cfg, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u, err := s.AuthorizeURL(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, code := f.authorize(t, u, "u-alice")
+	_, err = s.Complete(ctx, state, code)
+	var appErr *AppConfigError
+	if !errors.As(err, &appErr) || errors.Is(err, ErrCodeRejected) {
+		t.Fatalf("err %v, want *AppConfigError", err)
+	}
+	if len(repo.conns) != 0 {
+		t.Fatal("nothing may be stored")
+	}
+}
