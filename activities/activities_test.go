@@ -63,6 +63,9 @@ func TestClassifyGivesTypedActionableErrors(t *testing.T) {
 		{&zoom.TokenError{AccountID: "a", StatusCode: 400, Code: "invalid_client"}, ErrUnauthorized, false},
 		{&zoom.RateLimitError{Category: "Heavy", Type: "QPS", RetryAfter: time.Now().Add(time.Second)}, ErrRateLimited, true},
 		{&zoom.RateLimitError{Category: "Heavy", Type: "Daily-limit", Daily: true, RetryAfter: time.Now().Add(time.Hour)}, ErrDailyLimit, false},
+		{fmt.Errorf("list: %w", &zoom.PermissionError{Err: &zoom.ErrorResponse{Code: 4711, Message: "Invalid access token, does not contain scopes:[x:y]."},
+			Scopes: []string{"x:y"}}), ErrZoomPermission, false},
+		{&zoom.PermissionError{Err: &zoom.ErrorResponse{Code: 200, Message: "No permission."}}, ErrZoomPermission, false},
 	}
 	for _, tc := range cases {
 		err := classify(tc.err, "tenant acme: file f")
@@ -105,5 +108,26 @@ func TestLocalRetryAfterUsesZoomsClock(t *testing.T) {
 	rl.RetryAfter = time.Time{}
 	if got := localRetryAfter(rl, now); !got.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("without Retry-After: %s", got)
+	}
+}
+
+func TestPermissionErrorsNameTheScopeAndWhatToDo(t *testing.T) {
+	err := classify(&zoom.PermissionError{Err: &zoom.ErrorResponse{Code: 4711},
+		Scopes: []string{"cloud_recording:read:list_user_recordings:admin"}}, "tenant acme: list recordings")
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
+		t.Fatalf("%v: want a non-retryable application error", err)
+	}
+	for _, want := range []string{"cloud_recording:read:list_user_recordings:admin", "Marketplace", "not retried"} {
+		if !strings.Contains(appErr.Error(), want) {
+			t.Errorf("message %q lacks %q", appErr.Error(), want)
+		}
+	}
+	found := false
+	for _, typ := range NonRetryable {
+		found = found || typ == ErrZoomPermission
+	}
+	if !found {
+		t.Fatal("workflows must not retry ErrZoomPermission")
 	}
 }

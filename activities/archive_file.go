@@ -139,7 +139,9 @@ func (a *Activities) download(ctx context.Context, c *zoom.Client, in ArchiveFil
 	if merr != nil || m.DownloadAccessToken == "" {
 		return nil, err
 	}
-	return c.OpenDownload(ctx, in.File.DownloadURL, m.DownloadAccessToken, offset)
+	// The token goes with the listing's URL of the same file (found by its
+	// identity): a webhook's /rec/webhook_download/… URL is the event's.
+	return c.OpenDownload(ctx, listedURL(m, in.File), m.DownloadAccessToken, offset)
 }
 
 // refused reports a download Zoom answered with an HTML page or a 401.

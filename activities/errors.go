@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -28,10 +29,13 @@ const (
 	ErrPageTokenExpired  = "page_token_expired"  // next_page_token older than 15 minutes
 	ErrTenantUnknown     = "tenant_unknown"      // no such tenant in Postgres
 	ErrZoomAPI           = "zoom_api_error"      // other Zoom API errors
+	// ErrZoomPermission: the app lacks a scope or permission (Zoom 4711,
+	// 4700, 200 "No permission."): a configuration error, never retried.
+	ErrZoomPermission = "zoom_missing_permission"
 )
 
 // NonRetryable lists the error types retrying cannot fix.
-var NonRetryable = []string{ErrDailyLimit, ErrHTMLErrorPage, ErrRecordingNotFound, ErrUnauthorized, ErrPageTokenExpired, ErrTenantUnknown}
+var NonRetryable = []string{ErrDailyLimit, ErrHTMLErrorPage, ErrRecordingNotFound, ErrUnauthorized, ErrPageTokenExpired, ErrTenantUnknown, ErrZoomPermission}
 
 // DailyLimitDetails ride on an ErrDailyLimit error: when the pool resets.
 type DailyLimitDetails struct {
@@ -47,7 +51,10 @@ func classify(err error, what string) error {
 	var rl *zoom.RateLimitError
 	var size *archive.SizeMismatchError
 	var tokenErr *zoom.TokenError
+	var perm *zoom.PermissionError
 	switch {
+	case errors.As(err, &perm):
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s: %s", what, permissionAdvice(perm)), ErrZoomPermission, err)
 	case errors.As(err, &htmlErr), errors.As(err, new(*errHTMLBody)):
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: Zoom sent an HTML page instead of the media (the file was deleted, or the token lacks access): %v", what, err),
@@ -109,4 +116,16 @@ func localRetryAfter(rl *zoom.RateLimitError, now time.Time) time.Time {
 		}
 	}
 	return rl.RetryAfter.UTC()
+}
+
+// permissionAdvice says which scope the tenant's Zoom app lacks and what to
+// do about it.
+func permissionAdvice(pe *zoom.PermissionError) string {
+	if len(pe.Scopes) == 0 {
+		return fmt.Sprintf("Zoom refused the call for lack of permission (code %d: %s): check the tenant's Server-to-Server OAuth app "+
+			"(Zoom App Marketplace › the app › Scopes) and the account's roles and plan for this endpoint; not retried",
+			pe.Err.Code, pe.Err.Message)
+	}
+	return fmt.Sprintf("the tenant's Zoom app lacks the scope(s) %s (code %d): add them in the Zoom App Marketplace (the app › Scopes), "+
+		"save and reactivate the app, then run the import again; not retried", strings.Join(pe.Scopes, ", "), pe.Err.Code)
 }

@@ -60,6 +60,9 @@ type Worker struct {
 type Bots struct {
 	BotAPIURL string `envconfig:"BOT_API_URL" desc:"bot provider API base URL, e.g. https://us-east-1.recall.ai (the simulator serves /api/v1 too); empty disables bots"`
 	BotAPIKey string `envconfig:"BOT_API_KEY" desc:"bot provider API key, sent as Authorization: Token <key>"`
+	// BotAPIVersion selects the provider's API version; among others it
+	// decides where participants (and the host flag) are published.
+	BotAPIVersion string `envconfig:"BOT_API_VERSION" desc:"bot provider API version sent as the Recall-Api-Version header (e.g. 2025-01-01); empty sends none (the provider's default)"`
 	// BotSettingsHelpURL is linked in the chat message a bot sends when the
 	// host's Zoom settings forbid local recording.
 	BotSettingsHelpURL string `envconfig:"BOT_SETTINGS_HELP_URL" default:"https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0063640" desc:"fix instructions linked in the bot's chat message when the host's Zoom settings block local recording"`

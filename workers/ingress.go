@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/meetvault/meetvault/hostauth"
 	"log/slog"
 	"net/http"
 	"time"
@@ -47,6 +48,8 @@ func (in *ingress) routes() http.Handler {
 	mux.HandleFunc("GET /oauth/zoom/start", in.host.start)
 	mux.HandleFunc("GET /oauth/zoom/callback", in.host.callback)
 	mux.HandleFunc("GET /bot/join-token", in.host.joinToken)
+	mux.HandleFunc("GET "+hostauth.OBFTokenPath, in.host.obfToken)
+	mux.HandleFunc("GET "+hostauth.ZAKPath, in.host.zak)
 	mux.Handle("GET /metrics", in.metrics.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))

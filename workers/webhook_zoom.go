@@ -224,10 +224,13 @@ func (h *zoomWebhooks) handle(w http.ResponseWriter, r *http.Request, t webhookT
 		}
 		h.metrics.outcome(ev.Event, outcomeValidated)
 		writeJSON(w, http.StatusOK, zoom.NewURLValidationAnswer(t.SecretToken, ev.Payload.PlainToken))
-	case zoom.EventRecordingCompleted:
+	case zoom.EventRecordingCompleted, zoom.EventTranscriptCompleted:
+		// A transcript comes later in its own event; it joins the same
+		// ArchiveMeeting through the same signal, its download_token sealed
+		// first like any other.
 		rc, err := zoom.ParseRecordingCompleted(body)
 		if err != nil || rc.Payload.Object.UUID == "" {
-			h.reject(w, http.StatusBadRequest, outcomeMalformed, "recording.completed without a meeting")
+			h.reject(w, http.StatusBadRequest, outcomeMalformed, ev.Event+" without a meeting")
 			return
 		}
 		start := time.Now()

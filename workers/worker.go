@@ -34,6 +34,7 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	}
 	if cfg.Bots.BotAPIURL != "" {
 		bots, err := botprovider.New(botprovider.Config{BaseURL: cfg.Bots.BotAPIURL, APIKey: cfg.Bots.BotAPIKey,
+			APIVersion: cfg.Bots.BotAPIVersion,
 			HTTPClient: &http.Client{Timeout: 30 * time.Second}, UserAgent: "meetvault", Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("bot provider (MEETVAULT_BOT_API_URL / MEETVAULT_BOT_API_KEY): %w", err)
