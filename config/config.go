@@ -5,9 +5,12 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // Temporal is how the processes reach the Temporal cluster.
@@ -42,6 +45,19 @@ type Zoom struct {
 	// QueueRate caps, for all workers together, how many Zoom API
 	// activities per second the server hands out on the Zoom task queue.
 	QueueRate float64 `envconfig:"ZOOM_QUEUE_RATE" default:"50" desc:"Zoom API activities per second handed out to all workers together (Temporal TaskQueueActivitiesPerSecond on {queue}-zoom)"`
+}
+
+// Egress limits where the worker fetches URLs that come from outside
+// (download links in webhooks and API answers, bot media links). Parsed by
+// Config.Egress; entry syntax in netguard.Parse.
+type Egress struct {
+	DownloadAllowedHosts string `envconfig:"DOWNLOAD_ALLOWED_HOSTS" default:"zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com" desc:"hosts recording downloads (and each redirect hop) may reach: comma-separated [http://]host[:port|:*], *.domain for sub-domains; https and port 443 unless written"`
+	// TenantDownloadAllowedHosts replaces DownloadAllowedHosts for the
+	// named tenants: "acme=zoom.us,*.zoom.us,files.acme.example;beta=...".
+	TenantDownloadAllowedHosts string `envconfig:"TENANT_DOWNLOAD_ALLOWED_HOSTS" desc:"per-tenant replacement of MEETVAULT_DOWNLOAD_ALLOWED_HOSTS: tenant=list;tenant=list"`
+	ZoomTokenHosts             string `envconfig:"ZOOM_TOKEN_HOSTS" default:"zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com" desc:"hosts a download may send the Zoom token to (besides the MEETVAULT_ZOOM_API_URL host); never a redirect target on another host"`
+	BotMediaAllowedHosts       string `envconfig:"BOT_MEDIA_ALLOWED_HOSTS" default:"*.amazonaws.com" desc:"hosts bot media links (and each redirect hop) may reach, besides the MEETVAULT_BOT_API_URL host (Recall serves media from S3)"`
+	DownloadMaxUnknownMiB      int64  `envconfig:"DOWNLOAD_MAX_UNKNOWN_SIZE_MIB" default:"16384" desc:"largest download archived when its size was not announced (MiB); larger ones fail as download_too_large"`
 }
 
 // Worker is the worker process' own settings.
@@ -87,6 +103,7 @@ type Config struct {
 	Worker
 	Bots
 	HostOAuth
+	Egress
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
@@ -119,7 +136,82 @@ func Load() (Config, error) {
 	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)
 	}
+	if _, err := c.ParseEgress(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// EgressPolicy is the parsed Egress section.
+type EgressPolicy struct {
+	Downloads netguard.Allowlist
+	// TenantDownloads replaces Downloads for the tenants it names.
+	TenantDownloads map[string]netguard.Allowlist
+	// ZoomTokenHosts, plus the Zoom API base URL's host, may receive the
+	// Zoom token.
+	ZoomTokenHosts netguard.Allowlist
+	// BotMedia includes the bot provider's API host when one is configured.
+	BotMedia        netguard.Allowlist
+	MaxUnknownBytes int64
+}
+
+// ParseEgress parses and checks the Egress variables; errors name the
+// variable and what is wrong.
+func (c Config) ParseEgress() (EgressPolicy, error) {
+	var p EgressPolicy
+	var err error
+	if p.Downloads, err = netguard.Parse(Prefix+"_DOWNLOAD_ALLOWED_HOSTS", c.Egress.DownloadAllowedHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if p.Downloads.Empty() {
+		return p, fmt.Errorf("config: %s_DOWNLOAD_ALLOWED_HOSTS is empty: no recording could be downloaded; leave it unset for Zoom's hosts", Prefix)
+	}
+	if p.TenantDownloads, err = parseTenantLists(Prefix+"_TENANT_DOWNLOAD_ALLOWED_HOSTS", c.Egress.TenantDownloadAllowedHosts); err != nil {
+		return p, err
+	}
+	if p.ZoomTokenHosts, err = netguard.Parse(Prefix+"_ZOOM_TOKEN_HOSTS", c.Egress.ZoomTokenHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if p.BotMedia, err = netguard.Parse(Prefix+"_BOT_MEDIA_ALLOWED_HOSTS", c.Egress.BotMediaAllowedHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if c.Bots.BotAPIURL != "" {
+		provider, err := netguard.HostOf(Prefix+"_BOT_API_URL", c.Bots.BotAPIURL)
+		if err != nil {
+			return p, fmt.Errorf("config: %w", err)
+		}
+		p.BotMedia = p.BotMedia.Union(provider)
+	}
+	if c.Egress.DownloadMaxUnknownMiB <= 0 {
+		return p, fmt.Errorf("config: %s_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB=%d must be positive", Prefix, c.Egress.DownloadMaxUnknownMiB)
+	}
+	p.MaxUnknownBytes = c.Egress.DownloadMaxUnknownMiB << 20
+	return p, nil
+}
+
+// parseTenantLists reads "tenant=list;tenant=list".
+func parseTenantLists(name, spec string) (map[string]netguard.Allowlist, error) {
+	out := map[string]netguard.Allowlist{}
+	for _, item := range strings.Split(spec, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		tenant, list, ok := strings.Cut(item, "=")
+		tenant = strings.TrimSpace(tenant)
+		if !ok || tenant == "" {
+			return nil, fmt.Errorf("config: %s: %q is not tenant=host,host (separate tenants with ;)", name, item)
+		}
+		if _, dup := out[tenant]; dup {
+			return nil, fmt.Errorf("config: %s: tenant %q is listed twice", name, tenant)
+		}
+		a, err := netguard.Parse(name+"["+tenant+"]", list)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		out[tenant] = a
+	}
+	return out, nil
 }
 
 // SecretKeyBytes decodes MEETVAULT_SECRET_KEY.

@@ -122,6 +122,11 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_TASK_QUEUE="+e.taskQueue,
 		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
 		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
+		// Downloads are refused outside Zoom's hosts by default: allow the
+		// simulator under both loopback names it serves (it may redirect a
+		// download from one to the other).
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(e.sim.URL()),
+		"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS="+simHosts(e.sim.URL()),
 		"MEETVAULT_INGRESS_ADDR="+e.ingress,
 		// The simulator signs webhooks with its own clock, which tests advance.
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
@@ -142,6 +147,13 @@ func newEnv(t *testing.T, extra ...string) *env {
 	e.startWorker()
 	t.Cleanup(e.stopWorker)
 	return e
+}
+
+// simHosts is the download allowlist entry for a simulator at base
+// (http://127.0.0.1:port): that address and localhost on the same port.
+func simHosts(base string) string {
+	port := base[strings.LastIndex(base, ":")+1:]
+	return "http://127.0.0.1:" + port + ",http://localhost:" + port
 }
 
 func secretKey(t *testing.T) []byte {

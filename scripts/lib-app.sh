@@ -48,6 +48,10 @@ write_env() {
 		export MEETVAULT_S3_PATH_STYLE=true
 		export MEETVAULT_ZOOM_API_URL=http://$HOST:$SIM_PORT/v2
 		export MEETVAULT_ZOOM_OAUTH_URL=http://$HOST:$SIM_PORT
+		# Downloads go only to allowed hosts (default: Zoom's); allow the
+		# simulator under both loopback names it serves downloads from.
+		export MEETVAULT_DOWNLOAD_ALLOWED_HOSTS=http://$HOST:$SIM_PORT,http://localhost:$SIM_PORT
+		export MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS=http://$HOST:$SIM_PORT,http://localhost:$SIM_PORT
 		export MEETVAULT_INGRESS_ADDR=$HOST:$INGRESS_PORT
 		export MEETVAULT_SIM_URL=http://$HOST:$SIM_PORT
 		# The simulator's bot provider and host OAuth app (development

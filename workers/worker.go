@@ -27,10 +27,18 @@ func (w *workers) Stop() {
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
+	egress, err := cfg.ParseEgress()
+	if err != nil {
+		return nil, err
+	}
 	acts := &activities.Activities{
 		Store: d.store, Archive: d.archive, HTTPClient: d.http,
 		ZoomAPIURL: cfg.Zoom.APIURL, ZoomOAuthURL: cfg.Zoom.OAuthURL,
 		Limiters: &zoom.LimiterRegistry{}, Plan: zoom.Plan(cfg.Zoom.Plan),
+		Egress: activities.Egress{
+			Downloads: egress.Downloads, TenantDownloads: egress.TenantDownloads,
+			ZoomTokenHosts: egress.ZoomTokenHosts, BotMedia: egress.BotMedia, MaxUnknownBytes: egress.MaxUnknownBytes,
+		},
 	}
 	if cfg.Bots.BotAPIURL != "" {
 		bots, err := botprovider.New(botprovider.Config{BaseURL: cfg.Bots.BotAPIURL, APIKey: cfg.Bots.BotAPIKey,

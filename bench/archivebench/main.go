@@ -216,6 +216,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL,
 		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
 		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+sim.URL(), // the simulator is not a Zoom host
 		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn", "GOMEMLIMIT=100MiB")
 	worker, err := benchkit.StartWorker(bin, "worker", env)
 	if err != nil {
