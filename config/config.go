@@ -63,6 +63,8 @@ type Egress struct {
 // Worker is the worker process' own settings.
 type Worker struct {
 	IngressAddr        string        `envconfig:"INGRESS_ADDR" default:"127.0.0.1:8088" desc:"listen address of the webhook ingress and health endpoints"`
+	OpsAddr            string        `envconfig:"OPS_ADDR" desc:"separate listen address for /metrics and the detailed /readyz (keep it off the public network); empty: none"`
+	OpsToken           string        `envconfig:"OPS_TOKEN" desc:"bearer token that unlocks /metrics and the detailed /readyz on the public ingress; empty: they are not served there"`
 	BotWebhookSecret   string        `envconfig:"BOT_WEBHOOK_SECRET" desc:"the bot provider's webhook signing secret (whsec_...), for POST /webhooks/bot"`
 	WebhookMaxSkew     time.Duration `envconfig:"WEBHOOK_MAX_SKEW" default:"5m" desc:"largest difference between a webhook's signed timestamp and this host's clock (Zoom: 5 minutes)"`
 	ZoomWebhookSecret  string        `envconfig:"ZOOM_APP_WEBHOOK_SECRET" desc:"secret token of a Zoom app installed by many accounts: answers endpoint.url_validation on POST /webhooks/zoom"`
@@ -138,6 +140,12 @@ func Load() (Config, error) {
 	}
 	if _, err := c.ParseEgress(); err != nil {
 		return c, err
+	}
+	if c.Worker.OpsAddr != "" && c.Worker.OpsAddr == c.Worker.IngressAddr {
+		return c, fmt.Errorf("config: %s_OPS_ADDR=%q is the ingress address: give the ops listener its own address, or leave it empty and set %s_OPS_TOKEN", Prefix, c.Worker.OpsAddr, Prefix)
+	}
+	if t := c.Worker.OpsToken; t != "" && len(t) < 16 {
+		return c, fmt.Errorf("config: %s_OPS_TOKEN is %d characters: use at least 16 random ones (head -c24 /dev/urandom | base64)", Prefix, len(t))
 	}
 	return c, nil
 }
