@@ -118,7 +118,7 @@ const Prefix = "MEETVAULT"
 func Load() (Config, error) {
 	var c Config
 	if err := envconfig.Process(Prefix, &c); err != nil {
-		return c, fmt.Errorf("config: %w (see README, Configuration)", err)
+		return c, processError(err)
 	}
 	if c.Database.URL == "" {
 		return c, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL")
@@ -137,6 +137,9 @@ func Load() (Config, error) {
 	}
 	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)
+	}
+	if err := c.validate(); err != nil {
+		return c, err
 	}
 	if _, err := c.ParseEgress(); err != nil {
 		return c, err

@@ -82,6 +82,17 @@ func TestLoadRejectsBadConfiguration(t *testing.T) {
 		"tenant twice":   {"MEETVAULT_TENANT_DOWNLOAD_ALLOWED_HOSTS", "a=zoom.us;a=x.example", "listed twice"},
 		"bad media host": {"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS", "*.com", "MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS"},
 		"zero cap":       {"MEETVAULT_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB", "0", "MEETVAULT_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB"},
+		"bad number":     {"MEETVAULT_MAX_CONCURRENT_DOWNLOADS", "lots", `MEETVAULT_MAX_CONCURRENT_DOWNLOADS="lots" is not a valid int`},
+		"no downloads":   {"MEETVAULT_MAX_CONCURRENT_DOWNLOADS", "0", "MEETVAULT_MAX_CONCURRENT_DOWNLOADS=0 must be at least 1"},
+		"api url":        {"MEETVAULT_ZOOM_API_URL", "api.zoom.us/v2", "MEETVAULT_ZOOM_API_URL"},
+		"db url":         {"MEETVAULT_DATABASE_URL", "mysql://x", "MEETVAULT_DATABASE_URL"},
+		"temporal addr":  {"MEETVAULT_TEMPORAL_ADDRESS", "localhost", "MEETVAULT_TEMPORAL_ADDRESS"},
+		"bot key":        {"MEETVAULT_BOT_API_URL", "https://us-east-1.recall.ai", "MEETVAULT_BOT_API_KEY is empty"},
+		"user app":       {"MEETVAULT_ZOOM_USER_CLIENT_ID", "x", "MEETVAULT_ZOOM_USER_CLIENT_SECRET"},
+		"log level":      {"MEETVAULT_LOG_LEVEL", "loud", "MEETVAULT_LOG_LEVEL"},
+		"skew":           {"MEETVAULT_WEBHOOK_MAX_SKEW", "0s", "MEETVAULT_WEBHOOK_MAX_SKEW"},
+		"short token":    {"MEETVAULT_OPS_TOKEN", "abc", "MEETVAULT_OPS_TOKEN"},
+		"ops addr":       {"MEETVAULT_OPS_ADDR", "127.0.0.1:8088", "MEETVAULT_OPS_ADDR"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -90,6 +101,9 @@ func TestLoadRejectsBadConfiguration(t *testing.T) {
 			_, err := Load()
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error mentioning %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error is not one line: %q", err)
 			}
 		})
 	}
@@ -101,6 +115,7 @@ func TestEgressDefaultsAreZoomsHostsOnly(t *testing.T) {
 		"MEETVAULT_S3_BUCKET":                     "b",
 		"MEETVAULT_SECRET_KEY":                    base64.StdEncoding.EncodeToString(make([]byte, 32)),
 		"MEETVAULT_BOT_API_URL":                   "https://us-east-1.recall.ai",
+		"MEETVAULT_BOT_API_KEY":                   "k",
 		"MEETVAULT_TENANT_DOWNLOAD_ALLOWED_HOSTS": "acme=zoom.us,http://files.acme.example:8080; beta=*.zoom.us",
 	})
 	c, err := Load()
