@@ -1,10 +1,12 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +202,35 @@ func TestLocalRetryAfterUsesZoomsClock(t *testing.T) {
 	rl.RetryAfter = time.Time{}
 	if got := localRetryAfter(rl, now); !got.Equal(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("without Retry-After: %s", got)
+	}
+}
+
+func TestDownloadPolicyPerTenant(t *testing.T) {
+	a := &Activities{Egress: Egress{
+		Downloads:       netguard.MustParse("MEETVAULT_DOWNLOAD_ALLOWED_HOSTS", netguard.DefaultZoomHosts),
+		TenantDownloads: map[string]netguard.Allowlist{"acme": netguard.MustParse("T", "zoom.us,files.acme.example")},
+	}}
+	acme, other := a.downloadPolicy("acme").Guard, a.downloadPolicy("globex").Guard
+	files, _ := url.Parse("https://files.acme.example/rec/1.mp4")
+	sub, _ := url.Parse("https://us06web.zoom.us/rec/download/1")
+	if acme.Check(files) != nil || other.Check(files) == nil {
+		t.Error("the tenant's own list is not applied to it alone")
+	}
+	if acme.Check(sub) == nil || other.Check(sub) != nil {
+		t.Error("a tenant list replaces the default list")
+	}
+	zero := &Activities{}
+	if zero.downloadPolicy("x").Guard.Check(sub) != nil || zero.downloadPolicy("x").Guard.Check(files) == nil {
+		t.Error("the zero Egress must allow Zoom's hosts only")
+	}
+}
+
+func TestFinalAttemptAbortsOnlyWhenNoRetryFollows(t *testing.T) {
+	ctx := context.Background()
+	if !finalAttempt(ctx, classify(&zoom.HTMLResponseError{URL: "u", Status: 200}, "f")) {
+		t.Error("a non-retryable failure is final")
+	}
+	if finalAttempt(ctx, classify(fmt.Errorf("x: %w", io.ErrUnexpectedEOF), "f")) {
+		t.Error("a truncated download is retried (outside an activity no attempt count is known)")
 	}
 }
