@@ -92,7 +92,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	ctx := context.Background()
 	name := fmt.Sprintf("it_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", "-", "_").Replace(t.Name())), time.Now().UnixNano()%1e9)
 	if len(name) > 60 {
-		name = name[len(name)-60:]
+		// Keep the unique tail; a leading "_" would make the bucket name
+		// start with "-", which S3 refuses.
+		name = strings.TrimLeft(name[len(name)-60:], "_")
 	}
 	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-"),
 		tenant: fmt.Sprintf("acme-%d", time.Now().UnixNano()%1e9)}
