@@ -125,10 +125,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
 		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
 		// Downloads are refused outside Zoom's hosts by default: allow the
-		// simulator under both loopback names it serves (it may redirect a
-		// download from one to the other).
-		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(e.sim.URL()),
-		"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS="+simHosts(e.sim.URL()),
+		// simulator and the file host it redirects downloads to.
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(e.sim),
+		"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS="+simHosts(e.sim),
 		"MEETVAULT_INGRESS_ADDR="+e.ingress,
 		// The simulator signs webhooks with its own clock, which tests advance.
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
@@ -151,11 +150,15 @@ func newEnv(t *testing.T, extra ...string) *env {
 	return e
 }
 
-// simHosts is the download allowlist entry for a simulator at base
-// (http://127.0.0.1:port): that address and localhost on the same port.
-func simHosts(base string) string {
-	port := base[strings.LastIndex(base, ":")+1:]
-	return "http://127.0.0.1:" + port + ",http://localhost:" + port
+// simHosts is the download allowlist for a simulator: its own address and,
+// when it runs one, its signed-file host (another loopback name, like
+// Zoom's CDN).
+func simHosts(sim *zoomsim.Server) string {
+	hosts := sim.URL()
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok && fh.FileHostURL() != "" {
+		hosts += "," + fh.FileHostURL()
+	}
+	return hosts
 }
 
 func secretKey(t *testing.T) []byte {
