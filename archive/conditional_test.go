@@ -56,4 +56,3 @@ func TestStreamNeverOverwrites(t *testing.T) {
 		})
 	}
 }
-
