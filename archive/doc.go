@@ -64,8 +64,8 @@
 // # Never overwriting
 //
 // PutObject and CompleteMultipartUpload carry If-None-Match: *, so a key is
-// written once: versitygw v1.8.0 (checked under its object publish lock),
-// AWS S3 and MinIO answer 412 when the key exists. Stream then reads the
+// written once: versitygw v1.8.0 (checked under its object publish lock;
+// TestStreamNeverOverwrites) and AWS S3 answer 412 when the key exists. Stream then reads the
 // existing object's head: the same bytes of the same file (tenant and
 // zoom-file-id metadata equal, same size, same sha256 or, for a completed
 // upload still without it, the same composite checksum) are a retry whose
