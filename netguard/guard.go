@@ -206,7 +206,13 @@ var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 // unspecified, reserved), and names the range. IPv4-mapped and NAT64
 // addresses are judged by their IPv4 address.
 func BlockedRange(ip netip.Addr) (string, bool) {
-	ip = ip.Unmap()
+	ip = ip.Unmap().WithZone("") // a zoned address is never "contained" in a prefix
+	if ip.Is6() && ip.As16()[0] == 0x20 && ip.As16()[1] == 0x02 {
+		b := ip.As16() // 6to4 (2002:V4ADDR::/48) embeds an IPv4 address
+		if r, blocked := BlockedRange(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})); blocked {
+			return "6to4 " + r, true
+		}
+	}
 	if nat64.Contains(ip) {
 		b := ip.As16()
 		ip = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
