@@ -95,7 +95,7 @@ func TestBlockedRange(t *testing.T) {
 		"0.0.0.0": true, "::": true, "::1": true, "fd00:ec2::254": true, "fe80::1": true, "fc00::1": true,
 		"::ffff:127.0.0.1": true, "64:ff9b::a00:1": true, "224.0.0.1": true, "fe80::1%eth0": true, "2002:7f00:1::1": true,
 		"2002:808:808::1": false,
-		"8.8.8.8": false, "170.114.52.2": false, "2606:4700::1111": false, "100.128.0.1": false,
+		"8.8.8.8":         false, "170.114.52.2": false, "2606:4700::1111": false, "100.128.0.1": false,
 	} {
 		_, got := BlockedRange(netip.MustParseAddr(ip))
 		assert.Equal(t, want, got, ip)
