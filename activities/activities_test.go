@@ -234,3 +234,19 @@ func TestFinalAttemptAbortsOnlyWhenNoRetryFollows(t *testing.T) {
 		t.Error("a truncated download is retried (outside an activity no attempt count is known)")
 	}
 }
+
+func TestClassifyTwiceKeepsTypeRetryabilityAndDetails(t *testing.T) {
+	first := classify(&zoom.RateLimitError{Category: "Heavy", Type: "Daily-limit", Daily: true, RetryAfter: time.Now().Add(time.Hour)}, "list")
+	again := classify(fmt.Errorf("wrapped: %w", first), "outer")
+	var appErr *temporal.ApplicationError
+	if !errors.As(again, &appErr) || appErr.Type() != ErrDailyLimit || !appErr.NonRetryable() {
+		t.Fatalf("re-classified: %v", again)
+	}
+	var d DailyLimitDetails
+	if err := appErr.Details(&d); err != nil || d.RetryAfter.IsZero() {
+		t.Fatalf("details lost: %v %+v", err, d)
+	}
+	if _, ok := again.(*temporal.ApplicationError); !ok {
+		t.Fatalf("top-level %T: Temporal reads type and retryability only there", again)
+	}
+}

@@ -56,6 +56,8 @@ func classify(err error, what string) error {
 	var tooLarge *TooLargeError
 	var typed *temporal.ApplicationError
 	switch {
+	case errors.As(err, &typed) && typed.HasDetails():
+		return typed // classified here already (details ride on it, e.g. the daily-limit reset)
 	case errors.As(err, &typed):
 		// Classified deeper down (e.g. bot media gone): keep its type and
 		// retryability at the top, where Temporal reads them.
