@@ -22,8 +22,13 @@ func TestZoomWebhookUnknownTenantLooksLikeABadSignature(t *testing.T) {
 	body := recordingCompleted("ACC-A", "u1")
 	bad := signed("POST", "/webhooks/zoom/acme", body, "secret-a", testNow)
 	bad.Header.Set("x-zm-signature", "v0=00")
+	unsigned := signed("POST", "/webhooks/zoom/acme", body, "secret-a", testNow)
+	unsigned.Header.Del("x-zm-signature")
+	stale := signed("POST", "/webhooks/zoom/acme", body, "secret-a", testNow.Add(-time.Hour))
 	answers := []*httptest.ResponseRecorder{
 		serve(h, bad),
+		serve(h, unsigned), // a known tenant without headers must not answer differently
+		serve(h, stale),
 		serve(h, signed("POST", "/webhooks/zoom/nobody", body, "secret-a", testNow)),
 		serve(h, signed("POST", "/webhooks/zoom", recordingCompleted("ACC-NOBODY", "u1"), "secret-a", testNow)),
 	}
