@@ -39,6 +39,9 @@ type Activities struct {
 
 	botMediaOnce sync.Once
 	botMedia     *http.Client
+
+	policyMu sync.Mutex
+	policies map[string]*zoom.DownloadPolicy // by allowlist
 }
 
 type cachedClient struct {

@@ -219,6 +219,9 @@ func TestDownloadPolicyPerTenant(t *testing.T) {
 	if acme.Check(sub) == nil || other.Check(sub) != nil {
 		t.Error("a tenant list replaces the default list")
 	}
+	if a.downloadPolicy("globex") != a.downloadPolicy("initech") || a.downloadPolicy("acme") == a.downloadPolicy("globex") {
+		t.Error("tenants with the same list share one policy (and transport); others do not")
+	}
 	zero := &Activities{}
 	if zero.downloadPolicy("x").Guard.Check(sub) != nil || zero.downloadPolicy("x").Guard.Check(files) == nil {
 		t.Error("the zero Egress must allow Zoom's hosts only")

@@ -36,7 +36,9 @@ type Egress struct {
 // DefaultMaxUnknownBytes caps downloads of unannounced size: 16 GiB.
 const DefaultMaxUnknownBytes = 16 << 30
 
-// downloadPolicy is the tenant's Zoom download policy.
+// downloadPolicy is the tenant's Zoom download policy. Tenants with the
+// same list share one policy, and so one guarded transport (connections
+// to Zoom's hosts are reused across tenants).
 func (a *Activities) downloadPolicy(tenantID string) *zoom.DownloadPolicy {
 	allow, ok := a.Egress.TenantDownloads[tenantID]
 	if !ok {
@@ -45,7 +47,23 @@ func (a *Activities) downloadPolicy(tenantID string) *zoom.DownloadPolicy {
 	if allow.Empty() {
 		allow = netguard.MustParse("MEETVAULT_DOWNLOAD_ALLOWED_HOSTS", netguard.DefaultZoomHosts)
 	}
-	return &zoom.DownloadPolicy{Guard: netguard.New(allow, a.Egress.GuardOptions...), TokenHosts: a.Egress.ZoomTokenHosts}
+	key := allow.Name() + "\x00" + allow.String() // the name is quoted in refusals
+	a.policyMu.Lock()
+	defer a.policyMu.Unlock()
+	if p, ok := a.policies[key]; ok {
+		return p
+	}
+	guard := netguard.New(allow, a.Egress.GuardOptions...)
+	var base *http.Transport
+	if a.HTTPClient != nil {
+		base, _ = a.HTTPClient.Transport.(*http.Transport)
+	}
+	p := &zoom.DownloadPolicy{Guard: guard, TokenHosts: a.Egress.ZoomTokenHosts, Transport: guard.Transport(base)}
+	if a.policies == nil {
+		a.policies = map[string]*zoom.DownloadPolicy{}
+	}
+	a.policies[key] = p
+	return p
 }
 
 // botMediaClient is the guarded client for bot media links, built once.

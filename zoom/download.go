@@ -67,6 +67,11 @@ type DownloadPolicy struct {
 	// ?access_token=). Empty: netguard.DefaultZoomHosts. The API base URL's
 	// scheme, host and port are always added.
 	TokenHosts netguard.Allowlist
+	// Transport, when set, carries the downloads as is; it must dial
+	// through Guard (build it with Guard.Transport). Sharing one between
+	// the clients of a policy shares their connections. Nil: a clone of
+	// Config.HTTPClient's transport dialing through Guard.
+	Transport http.RoundTripper
 }
 
 // setupDownloads builds the download client: the guard's dialer on the
@@ -92,6 +97,9 @@ func (c *Client) setupDownloads(cfg Config) error {
 	hc := c.baseHTTP(cfg, false)
 	if t, ok := hc.Transport.(*http.Transport); ok {
 		hc.Transport = p.Guard.Transport(t)
+	}
+	if p.Transport != nil {
+		hc.Transport = p.Transport
 	}
 	hc.CheckRedirect = c.downloadRedirectPolicy
 	c.download = hc
