@@ -19,6 +19,8 @@ type ingress struct {
 	addr    string
 	opsAddr string // separate listener for /metrics and /readyz details ("" none)
 	ops     opsGate
+	// checks are what /readyz asks, in order (Postgres, Temporal).
+	checks  []readyCheck
 	log     *slog.Logger
 	zoom    *zoomWebhooks
 	bot     *botWebhooks
@@ -28,8 +30,12 @@ type ingress struct {
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 	m := newIngressMetrics()
+	checks := []readyCheck{
+		{"postgres", func(ctx context.Context) error { return d.store.Pool().Ping(ctx) }},
+		{"temporal", func(ctx context.Context) error { _, err := d.temporal.CheckHealth(ctx, nil); return err }},
+	}
 	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, opsAddr: cfg.Worker.OpsAddr,
-		ops: opsGate{token: cfg.Worker.OpsToken}, log: log, metrics: m,
+		ops: opsGate{token: cfg.Worker.OpsToken}, checks: checks, log: log, metrics: m,
 		host: newHostAuthHandlers(d.hostAuth, cfg.Bots.BotSettingsHelpURL, log, m),
 		bot: &botWebhooks{secret: cfg.Worker.BotWebhookSecret, bots: d.store,
 			signal: temporalBotSignaler{c: d.temporal}, now: time.Now, log: log, metrics: m},
@@ -80,23 +86,24 @@ func (in *ingress) opsRoutes() http.Handler {
 func (in *ingress) ready(w http.ResponseWriter, r *http.Request, details bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	fail := func(what string, err error) {
-		in.log.Warn("not ready", "dependency", what, "err", err)
-		msg := "not ready"
-		if details {
-			msg = what + ": " + err.Error()
+	for _, c := range in.checks {
+		if err := c.check(ctx); err != nil {
+			in.log.Warn("not ready", "dependency", c.name, "err", err)
+			msg := "not ready"
+			if details {
+				msg = c.name + ": " + err.Error()
+			}
+			http.Error(w, msg, http.StatusServiceUnavailable)
+			return
 		}
-		http.Error(w, msg, http.StatusServiceUnavailable)
-	}
-	if err := in.deps.store.Pool().Ping(ctx); err != nil {
-		fail("postgres", err)
-		return
-	}
-	if _, err := in.deps.temporal.CheckHealth(ctx, nil); err != nil {
-		fail("temporal", err)
-		return
 	}
 	w.Write([]byte("ready\n"))
+}
+
+// readyCheck is one dependency /readyz asks.
+type readyCheck struct {
+	name  string
+	check func(ctx context.Context) error
 }
 
 // ListenAndServe serves until ctx ends, then shuts down gracefully.

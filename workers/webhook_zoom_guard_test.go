@@ -182,3 +182,38 @@ func TestOpsEndpointsNeedTheToken(t *testing.T) {
 		t.Fatalf("server without timeouts: %+v", srv)
 	}
 }
+
+// /readyz never shows a database error to the public; operators (token or
+// ops listener) get the reason.
+func TestReadyzHidesDependencyErrorsFromThePublic(t *testing.T) {
+	in := &ingress{metrics: newIngressMetrics(), ops: opsGate{token: "0123456789abcdef-ops"},
+		log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		checks: []readyCheck{{"postgres", func(context.Context) error {
+			return errors.New(`failed to connect to user=meetvault database=meetvault: 127.0.0.1:55432: password authentication failed`)
+		}}}}
+	get := func(h http.Handler, auth string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/readyz", nil)
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	public := get(in.routes(), "")
+	if public.Code != 503 || strings.TrimSpace(public.Body.String()) != "not ready" {
+		t.Fatalf("public /readyz: %d %q", public.Code, public.Body)
+	}
+	for name, w := range map[string]*httptest.ResponseRecorder{
+		"token": get(in.routes(), "Bearer 0123456789abcdef-ops"), "ops listener": get(in.opsRoutes(), ""),
+	} {
+		if w.Code != 503 || !strings.Contains(w.Body.String(), "postgres: failed to connect") {
+			t.Errorf("%s: %d %q, want the reason", name, w.Code, w.Body)
+		}
+	}
+	metrics := httptest.NewRecorder()
+	in.routes().ServeHTTP(metrics, httptest.NewRequest("GET", "/metrics", nil))
+	if metrics.Code != http.StatusNotFound {
+		t.Errorf("public /metrics without the token: %d", metrics.Code)
+	}
+}
