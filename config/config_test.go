@@ -82,7 +82,7 @@ func TestLoadRejectsBadConfiguration(t *testing.T) {
 		"tenant twice":   {"MEETVAULT_TENANT_DOWNLOAD_ALLOWED_HOSTS", "a=zoom.us;a=x.example", "listed twice"},
 		"bad media host": {"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS", "*.com", "MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS"},
 		"zero cap":       {"MEETVAULT_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB", "0", "MEETVAULT_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB"},
-		"bad number":     {"MEETVAULT_MAX_CONCURRENT_DOWNLOADS", "lots", `MEETVAULT_MAX_CONCURRENT_DOWNLOADS="lots" is not a valid int`},
+		"bad number":     {"MEETVAULT_MAX_CONCURRENT_DOWNLOADS", "lots", `config: MEETVAULT_MAX_CONCURRENT_DOWNLOADS="lots" is not a valid int`},
 		"no downloads":   {"MEETVAULT_MAX_CONCURRENT_DOWNLOADS", "0", "MEETVAULT_MAX_CONCURRENT_DOWNLOADS=0 must be at least 1"},
 		"api url":        {"MEETVAULT_ZOOM_API_URL", "api.zoom.us/v2", "MEETVAULT_ZOOM_API_URL"},
 		"db url":         {"MEETVAULT_DATABASE_URL", "mysql://x", "MEETVAULT_DATABASE_URL"},

@@ -18,7 +18,7 @@ import (
 func processError(err error) error {
 	var pe *envconfig.ParseError
 	if errors.As(err, &pe) {
-		return fmt.Errorf("config: %s_%s=%q is not a valid %s (%v)", Prefix, pe.KeyName, pe.Value, pe.TypeName, pe.Err)
+		return fmt.Errorf("config: %s=%q is not a valid %s (%v)", pe.KeyName, pe.Value, pe.TypeName, pe.Err)
 	}
 	return fmt.Errorf("config: %w (see README, Configuration)", err)
 }
