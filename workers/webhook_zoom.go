@@ -94,7 +94,7 @@ func (h *zoomWebhooks) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	t, found := h.tenants.ByID(r.Context(), r.PathValue("tenant"))
 	if !found {
-		h.noTenant(w, r.PathValue("tenant"))
+		h.noTenant(w, r, body, r.PathValue("tenant"))
 		return
 	}
 	if !h.verify(w, r, t.SecretToken, body) {
@@ -135,7 +135,7 @@ func (h *zoomWebhooks) sharedRoute(w http.ResponseWriter, r *http.Request) {
 		t, found = h.tenants.ByAccount(r.Context(), ev.Payload.AccountID)
 	}
 	if !found {
-		h.noTenant(w, ev.Payload.AccountID)
+		h.noTenant(w, r, body, ev.Payload.AccountID)
 		return
 	}
 	if !h.verify(w, r, t.SecretToken, body) {

@@ -29,7 +29,11 @@ type tenantAvailability interface {
 // exactly like a bad signature, or anyone could list tenant ids; when the
 // directory cannot be read (Postgres down on a cold cache, an unreadable
 // secret) the answer is 503 so Zoom retries, never a refusal.
-func (h *zoomWebhooks) noTenant(w http.ResponseWriter, key string) {
+//
+// The signature is still computed (with a throw-away secret) so that the
+// answer takes as long as a real verification.
+func (h *zoomWebhooks) noTenant(w http.ResponseWriter, r *http.Request, body []byte, key string) {
+	_ = zoom.VerifyWebhook(decoySecret, r.Header, body, h.verifyTime(r))
 	if a, ok := h.tenants.(tenantAvailability); ok && a.unavailable(key) {
 		h.log.Warn("zoom webhook: tenants cannot be read right now; asking Zoom to retry", "key", key)
 		h.metrics.rejected.WithLabelValues(outcomeUnavailable).Inc()
@@ -39,6 +43,9 @@ func (h *zoomWebhooks) noTenant(w http.ResponseWriter, key string) {
 	h.metrics.rejected.WithLabelValues(outcomeUnknownTenant).Inc()
 	http.Error(w, badSignatureMsg, http.StatusUnauthorized)
 }
+
+// decoySecret verifies deliveries for tenants that do not exist.
+const decoySecret = "meetvault-no-such-tenant"
 
 // badSignatureMsg is the one answer for a signature that does not verify
 // and for a tenant that does not exist.
