@@ -15,7 +15,8 @@ BINARIES := ./workers ./starter ./zoomsim/cmd/zoomsim
 FUZZ_TARGETS ?= ./workers:FuzzZoomWebhook ./botprovider:FuzzVerifyWebhook ./botprovider:FuzzParseStatusEvent \
 	./botprovider:FuzzBotAPIResponses ./zoom:FuzzAPIResponses ./zoom:FuzzTokenAnswer ./zoom:FuzzRecordingFileJSON \
 	./zoom:FuzzMeetingIDFromURL ./zoomsim:FuzzScenario ./config:FuzzLoad ./codec:FuzzDecode ./codec:FuzzKeyConfig \
-	./store:FuzzRedactWebhookBody
+	./store:FuzzRedactWebhookBody ./zoom:FuzzCheckResponse ./netguard:FuzzAllowlist ./netguard:FuzzScrubText \
+	./activities:FuzzObjectKey
 FUZZTIME ?= 60s
 
 .PHONY: build up down status reset demo test bench lint fuzz

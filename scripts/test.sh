@@ -16,5 +16,5 @@ echo "==> go vet"
 go vet ./...
 echo "==> go test"
 go test -count=1 -timeout 25m ./... 2>&1 | tee .dev/logs/test.log
-echo "==> fuzz (brief: every FUZZ_TARGETS entry of the Makefile for ${MEETVAULT_BRIEF_FUZZTIME:-2s}; make fuzz runs longer)"
-make --no-print-directory fuzz FUZZTIME="${MEETVAULT_BRIEF_FUZZTIME:-2s}"
+echo "==> fuzz (brief: every FUZZ_TARGETS entry of the Makefile, ${MEETVAULT_BRIEF_FUZZTIME:-300x} inputs past its corpus; make fuzz runs longer)"
+make --no-print-directory fuzz FUZZTIME="${MEETVAULT_BRIEF_FUZZTIME:-300x}"
