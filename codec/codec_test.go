@@ -198,3 +198,20 @@ func TestFromLookup(t *testing.T) {
 		require.Contains(t, err.Error(), "MEETVAULT_CODEC_", name)
 	}
 }
+
+func TestWithoutKeysEncryptedPayloadsExplainThemselves(t *testing.T) {
+	t.Parallel()
+	enc := DataConverter(mustCodec(t, map[string][]byte{"prod": newKey(t)}, "prod"))
+	p, err := enc.ToPayload(secretMeeting)
+	require.NoError(t, err)
+	none := DataConverter(nil)
+	var m meeting
+	err = none.FromPayload(p, &m)
+	require.ErrorContains(t, err, EnvKeys)
+	require.ErrorContains(t, err, `"prod"`)
+	plain, err := none.ToPayload(secretMeeting)
+	require.NoError(t, err)
+	require.Equal(t, "json/plain", string(plain.Metadata[converter.MetadataEncoding]), "no keys: nothing is encrypted")
+	require.NoError(t, none.FromPayload(plain, &m))
+	require.Equal(t, secretMeeting, m)
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 
+	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -96,13 +97,31 @@ func FromLookup(lookup Lookup) (*Codec, error) {
 // FromEnv is FromLookup over the process environment.
 func FromEnv() (*Codec, error) { return FromLookup(os.LookupEnv) }
 
-// DataConverter wraps Temporal's default data converter with c; with a nil
-// codec it is the default converter itself.
+// DataConverter wraps Temporal's default data converter with c. With a nil
+// codec payloads are written unencrypted, and reading an encrypted one fails
+// with an error saying which variables to set (rather than the SDK's
+// "unsupported encoding").
 func DataConverter(c *Codec) converter.DataConverter {
 	if c == nil {
-		return converter.GetDefaultDataConverter()
+		return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), noKeys{})
 	}
 	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), c)
+}
+
+// noKeys is the codec of a process without keys: it encrypts nothing and
+// explains encrypted payloads it cannot read.
+type noKeys struct{}
+
+func (noKeys) Encode(p []*commonpb.Payload) ([]*commonpb.Payload, error) { return p, nil }
+
+func (noKeys) Decode(p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	for _, x := range p {
+		if string(x.GetMetadata()[converter.MetadataEncoding]) == Encoding {
+			return p, fmt.Errorf("codec: payload encrypted with key %q but this process has no codec keys: set %s or %s (the worker's keys)",
+				x.Metadata[MetadataKeyID], EnvKeys, EnvKeyFile)
+		}
+	}
+	return p, nil
 }
 
 // DataConverterFromEnv is the data converter the environment asks for.
@@ -117,9 +136,11 @@ func DataConverterFromEnv() (converter.DataConverter, error) {
 // Apply sets opts' data converter and failure converter to c's. The failure
 // converter moves error messages and stack traces into the encrypted
 // attributes, since messages may name hosts ("host alice@… has local
-// recording disabled"). A nil codec leaves opts alone.
+// recording disabled"). A nil codec encrypts nothing; its converter only
+// explains encrypted payloads it meets.
 func Apply(opts *client.Options, c *Codec) {
 	if c == nil {
+		opts.DataConverter = DataConverter(nil)
 		return
 	}
 	dc := DataConverter(c)
