@@ -138,6 +138,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
 	require.NoError(t, err)
 	t.Cleanup(e.temporal.Close)
+	if dir := os.Getenv(recordHistoriesEnv); dir != "" {
+		t.Cleanup(func() { e.recordHistories(dir) }) // after the worker stops
+	}
 
 	e.startWorker()
 	t.Cleanup(e.stopWorker)
