@@ -20,7 +20,8 @@ export PATH="/usr/local/go/bin:$PATH"
 # late renditions and duplicate webhooks, every MeetingBot consent branch.
 DEFAULT_TESTS='TestTenantCrossesTheDailyResetAndFinishes|TestTenantContinuesAsNewAndKeepsItsState|TestImportThroughTheTenantWaitsAcrossTheDailyReset|TestImportGoesThroughTheTenantWorkflow|TestWebhookOnlyTenantIsArchivedExactlyOnce|TestMeetingBotScenarios'
 tests=${1:-$DEFAULT_TESTS}
-dest=workflows/testdata/histories/current
+# HISTORY_SET names the set (directory) written; older sets are kept.
+dest=workflows/testdata/histories/${HISTORY_SET:-current}
 
 if [[ -n ${MEETVAULT_DEV_ENV:-} ]]; then
 	# shellcheck disable=SC1090
