@@ -150,3 +150,25 @@ func TestTenantKeepsOneParkedItemPerFailingSchedule(t *testing.T) {
 	require.Less(t, len(*calls), 15, "failures back off instead of spinning")
 	require.Contains(t, status.LastError, "503")
 }
+
+// The loop's timer is re-created only when its deadline moves: an
+// import-now (which leaves the next scheduled run where it was) and a
+// policy change that keeps the interval wait on the same timer; a new
+// interval replaces it with one for the new deadline.
+func TestTenantTimerIsRecreatedOnlyWhenTheDeadlineMoves(t *testing.T) {
+	env, calls := tenantEnv(t, at("2026-11-22T10:00:00Z"), func(int, ImportWindowInput) ImportWindowResult { return done() })
+	var scheduled []time.Duration
+	env.SetOnTimerScheduledListener(func(_ string, d time.Duration) { scheduled = append(scheduled, d) })
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalImportNow, ImportNowSignal{}) }, time.Hour)
+	env.RegisterDelayedCallback(func() {
+		update(t, env, UpdatePolicy, "pool", ImportPolicy{Interval: 24 * time.Hour, DailyPool: 500}, nil)
+	}, 90*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		update(t, env, UpdatePolicy, "hourly", ImportPolicy{Interval: time.Hour, DailyPool: 500}, nil)
+	}, 105*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 110*time.Minute)
+	env.ExecuteWorkflow(Tenant, TenantInput{TenantID: "acme", Policy: ImportPolicy{Interval: 24 * time.Hour}})
+	require.Equal(t, []string{"11-22 10:00", "11-22 11:00"}, callTimes(*calls))
+	// The first wait (to tomorrow 10:00), then only the new deadline (12:45).
+	require.Equal(t, []time.Duration{24 * time.Hour, time.Hour}, scheduled)
+}
