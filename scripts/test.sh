@@ -13,7 +13,7 @@ source .dev/env
 export MEETVAULT_INTEGRATION=1
 
 echo "==> make lint"
-scripts/lint.sh
+make lint
 # Unit and workflow packages run under the race detector; the end-to-end
 # ones (integration tests, benchmarks' harnesses, the simulator's rivet
 # conformance run, the archive package against versitygw) without it, as
