@@ -116,7 +116,9 @@ func (w *meetingBot) step(ctx workflow.Context) error {
 		w.onLeaveRequest(ctx, sig)
 	case w.deadline.reached():
 		w.deadline.take()
-		phaseDeadlines[w.s.Phase].then(w, ctx)
+		if d, ok := phaseDeadlines[w.s.Phase]; ok { // armed only for a phase with a row
+			d.then(w, ctx)
+		}
 	case w.poll.reached():
 		w.poll.take()
 		if !workflow.Now(ctx).Before(w.pollDue()) {
