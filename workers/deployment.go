@@ -106,26 +106,20 @@ func executableHash() (string, error) {
 // promote makes this build the deployment's current version once the
 // server has seen it poll every one of taskQueues. The server refuses the
 // change while the new version misses a task queue the current one had, so
-// the retry loop also waits for late pollers.
+// the retry loop also waits for late pollers. A build the server saw
+// before the current one (an old replica restarting during a rollout) is
+// not promoted: that would move every Tenant back to older code. Rolling
+// back is the operator's call (temporal worker deployment
+// set-current-version).
 func (d deployment) promote(ctx context.Context, c client.Client, taskQueues []string, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	h := c.WorkerDeploymentClient().GetHandle(d.name)
 	var last error
 	for {
-		desc, err := h.Describe(ctx, client.WorkerDeploymentDescribeOptions{})
-		if err == nil {
-			if cur := desc.Info.RoutingConfig.CurrentVersion; cur != nil && cur.BuildID == d.buildID {
-				return nil
-			}
-			err = d.pollsAll(ctx, h, taskQueues)
-		}
-		if err == nil {
-			_, err = h.SetCurrentVersion(ctx, client.WorkerDeploymentSetCurrentVersionOptions{BuildID: d.buildID})
-			if err == nil {
-				log.Info("deployment version is now current", "deployment", d.name, "build_id", d.buildID)
-				return nil
-			}
+		done, err := d.tryPromote(ctx, h, taskQueues, log)
+		if done {
+			return nil
 		}
 		last = err
 		select {
@@ -137,11 +131,43 @@ func (d deployment) promote(ctx context.Context, c client.Client, taskQueues []s
 	}
 }
 
-// pollsAll reports an error until the version lists every task queue.
-func (d deployment) pollsAll(ctx context.Context, h client.WorkerDeploymentHandle, taskQueues []string) error {
+func (d deployment) tryPromote(ctx context.Context, h client.WorkerDeploymentHandle, taskQueues []string, log *slog.Logger) (bool, error) {
+	desc, err := h.Describe(ctx, client.WorkerDeploymentDescribeOptions{})
+	if err != nil {
+		return false, err
+	}
+	cur := desc.Info.RoutingConfig.CurrentVersion
+	if cur != nil && cur.BuildID == d.buildID {
+		return true, nil
+	}
+	ours, err := d.pollsAll(ctx, h, taskQueues)
+	if err != nil {
+		return false, err
+	}
+	if cur != nil {
+		current, err := h.DescribeVersion(ctx, client.WorkerDeploymentDescribeVersionOptions{BuildID: cur.BuildID})
+		if err != nil {
+			return false, err
+		}
+		if ours.Info.CreateTime.Before(current.Info.CreateTime) {
+			log.Warn("not making this build current: the current build is newer; promote it with temporal worker deployment set-current-version to roll back",
+				"deployment", d.name, "build_id", d.buildID, "current_build_id", cur.BuildID)
+			return true, nil
+		}
+	}
+	if _, err := h.SetCurrentVersion(ctx, client.WorkerDeploymentSetCurrentVersionOptions{BuildID: d.buildID}); err != nil {
+		return false, err
+	}
+	log.Info("deployment version is now current", "deployment", d.name, "build_id", d.buildID)
+	return true, nil
+}
+
+// pollsAll describes this version, or reports an error until it lists
+// every task queue.
+func (d deployment) pollsAll(ctx context.Context, h client.WorkerDeploymentHandle, taskQueues []string) (client.WorkerDeploymentVersionDescription, error) {
 	v, err := h.DescribeVersion(ctx, client.WorkerDeploymentDescribeVersionOptions{BuildID: d.buildID})
 	if err != nil {
-		return err
+		return v, err
 	}
 	var seen []string
 	for _, tq := range v.Info.TaskQueuesInfos {
@@ -149,8 +175,8 @@ func (d deployment) pollsAll(ctx context.Context, h client.WorkerDeploymentHandl
 	}
 	for _, tq := range taskQueues {
 		if !slices.Contains(seen, tq) {
-			return fmt.Errorf("task queue %s not polled by this version yet", tq)
+			return v, fmt.Errorf("task queue %s not polled by this version yet", tq)
 		}
 	}
-	return nil
+	return v, nil
 }
