@@ -19,7 +19,8 @@ import (
 func noopWorkflow(workflow.Context) error { return nil }
 
 // Against the dev server (make test): a new build becomes current once it
-// polls; an older build that starts again afterwards does not take over.
+// polls, also after the previous run's builds; an older build that starts
+// again afterwards does not take over.
 func TestPromoteMakesANewerBuildCurrentAndNeverAnOlderOne(t *testing.T) {
 	addr := os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")
 	if os.Getenv("MEETVAULT_INTEGRATION") != "1" || addr == "" {
@@ -29,7 +30,11 @@ func TestPromoteMakesANewerBuildCurrentAndNeverAnOlderOne(t *testing.T) {
 	c, err := client.Dial(client.Options{HostPort: addr, Logger: sdklog.NewStructuredLogger(log)})
 	require.NoError(t, err)
 	t.Cleanup(c.Close) // after the workers stop
-	tq := fmt.Sprintf("promote-test-%d", time.Now().UnixNano())
+	// One deployment and task queue for every run: the server keeps at
+	// most 100 deployments per namespace, and deletes the oldest idle
+	// versions of a deployment itself when it reaches 100.
+	const tq = "meetvault-promote-test"
+	run := time.Now().UnixNano()
 	start := func(build string) deployment {
 		d := deployment{name: tq, buildID: build, enabled: true}
 		w := worker.New(c, tq, worker.Options{DeploymentOptions: d.options()})
@@ -44,12 +49,12 @@ func TestPromoteMakesANewerBuildCurrentAndNeverAnOlderOne(t *testing.T) {
 		return desc.Info.RoutingConfig.CurrentVersion.BuildID
 	}
 	ctx := context.Background()
-	old := start("b1")
+	old := start(fmt.Sprintf("b1-%d", run))
 	require.NoError(t, old.promote(ctx, c, []string{tq}, log))
-	require.Equal(t, "b1", current())
-	newer := start("b2")
+	require.Equal(t, old.buildID, current())
+	newer := start(fmt.Sprintf("b2-%d", run))
 	require.NoError(t, newer.promote(ctx, c, []string{tq}, log))
-	require.Equal(t, "b2", current())
+	require.Equal(t, newer.buildID, current())
 	require.NoError(t, old.promote(ctx, c, []string{tq}, log), "an old replica restarting")
-	require.Equal(t, "b2", current(), "the older build did not take over")
+	require.Equal(t, newer.buildID, current(), "the older build did not take over")
 }
