@@ -107,6 +107,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	_, err = e.sim.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { e.sim.Close() })
+	// An internet round trip per API call, modest so the suite stays quick.
+	e.sim.UpdateFaults(zoomsim.FaultsPatch{APILatencyMS: map[string][2]int{
+		"Light": {20, 80}, "Medium": {20, 80}, "Heavy": {20, 80}, "Resource-intensive": {20, 80}}})
 
 	e.s3, err = archive.New(ctx, archive.Config{
 		Endpoint: mustEnv(t, "MEETVAULT_S3_ENDPOINT"), Region: "us-east-1", Bucket: e.bucket,
