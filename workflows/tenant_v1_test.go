@@ -172,3 +172,21 @@ func TestTenantTimerIsRecreatedOnlyWhenTheDeadlineMoves(t *testing.T) {
 	// The first wait (to tomorrow 10:00), then only the new deadline (12:45).
 	require.Equal(t, []time.Duration{24 * time.Hour, time.Hour}, scheduled)
 }
+
+// Import-now goes to the now lane, ahead of backfills queued before it.
+func TestTenantImportNowRunsAheadOfQueuedBackfills(t *testing.T) {
+	env, calls := tenantEnv(t, at("2026-11-22T10:00:00Z"), func(int, ImportWindowInput) ImportWindowResult { return done() })
+	env.RegisterDelayedCallback(func() {
+		update(t, env, UpdatePause, "p", PauseRequest{}, nil)
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalBackfill, BackfillSignal{From: day("2026-01-01"), To: day("2026-01-31")})
+		env.SignalWorkflow(SignalImportNow, ImportNowSignal{})
+	}, 2*time.Minute)
+	env.RegisterDelayedCallback(func() { update(t, env, UpdateResume, "r", ResumeRequest{}, nil) }, 3*time.Minute)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+	env.ExecuteWorkflow(Tenant, TenantInput{TenantID: "acme", Policy: ImportPolicy{Interval: 24 * time.Hour, Lookback: 24 * time.Hour}})
+	require.Len(t, *calls, 3)
+	require.Equal(t, day("2026-11-22"), (*calls)[1].in.From, "import-now first (from the watermark)")
+	require.Equal(t, day("2026-01-01"), (*calls)[2].in.From, "then the backfill queued before it")
+}
