@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 )
 
 // historiesDir holds histories recorded from the integration tests by
@@ -19,6 +20,11 @@ import (
 // workflow run. Directories named for a release keep the histories of
 // code that has since changed (README, Versioning policy).
 const historiesDir = "testdata/histories"
+
+// currentSet is the set recorded from this code (scripts/record-histories.sh
+// writes it); the other sets are older releases', of which only the
+// auto-upgrade workflows (Tenant) must still replay.
+const currentSet = "current"
 
 // TestReplayRecordedHistories replays every recorded history against
 // today's code, registered exactly as the worker registers it. A change
@@ -32,12 +38,24 @@ func TestReplayRecordedHistories(t *testing.T) {
 		}
 		return err
 	}), "run scripts/record-histories.sh to record histories")
+	behavior := map[string]workflow.VersioningBehavior{}
+	for _, reg := range Registrations() {
+		behavior[reg.Name] = reg.Behavior
+	}
 	seen := map[string]bool{}
 	logger := log.NewStructuredLogger(slog.New(slog.DiscardHandler))
 	for _, f := range files {
 		typ := workflowTypeOf(t, f)
-		seen[typ] = true
+		set := strings.SplitN(strings.TrimPrefix(f, historiesDir+"/"), "/", 2)[0]
+		if set == currentSet {
+			seen[typ] = true
+		}
 		t.Run(strings.TrimPrefix(f, historiesDir+"/"), func(t *testing.T) {
+			if set != currentSet && behavior[typ] == workflow.VersioningBehaviorPinned {
+				// A pinned run finishes on the build that started it: an
+				// older release's pinned histories never meet this code.
+				t.Skipf("%s is pinned: only its %s histories replay on this build", typ, currentSet)
+			}
 			t.Parallel()
 			r := worker.NewWorkflowReplayer()
 			Register(r)
@@ -46,7 +64,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		})
 	}
 	for _, reg := range Registrations() {
-		require.True(t, seen[reg.Name], "no recorded history of %s in %s: run scripts/record-histories.sh", reg.Name, historiesDir)
+		require.True(t, seen[reg.Name], "no recorded history of %s in %s/%s: run scripts/record-histories.sh", reg.Name, historiesDir, currentSet)
 	}
 }
 
