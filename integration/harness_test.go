@@ -139,6 +139,12 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
 		"MEETVAULT_S3_PART_SIZE_MIB=5",
 		"MEETVAULT_LOG_LEVEL=warn",
+		// Unversioned: each test's task queue would be a Worker Deployment
+		// of its own, and the server keeps at most 100 per namespace
+		// (matching.maxDeployments), which a persistent dev server would
+		// reach after a few runs. workers/deployment_server_test.go covers
+		// versioning against the server on one reused deployment.
+		"MEETVAULT_DEPLOYMENT_VERSIONING=false",
 		"GOMEMLIMIT=100MiB",
 	)
 	e.vars = append(e.vars, extra...)
@@ -158,6 +164,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 		e.dc = topts.DataConverter
 	}
 	t.Cleanup(e.temporal.Close)
+	if dir := os.Getenv(recordHistoriesEnv); dir != "" {
+		t.Cleanup(func() { e.recordHistories(dir) }) // after the worker stops
+	}
 
 	e.startWorker()
 	t.Cleanup(e.stopWorker)

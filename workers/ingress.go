@@ -130,7 +130,8 @@ func (in *ingress) ListenAndServe(ctx context.Context) error {
 	select {
 	case err := <-errc:
 		for _, srv := range servers {
-			srv.Close()
+			// The first listener's failure is the one worth reporting.
+			_ = srv.Close()
 		}
 		return err
 	case <-ctx.Done():

@@ -133,10 +133,17 @@ func run(meetings, users, runs int, bin string) error {
 		return err
 	}
 	defer w.Stop()
-	secret, _ := os.CreateTemp("", "secret")
-	secret.WriteString(acc.ClientSecret)
-	secret.Close()
+	secret, err := os.CreateTemp("", "secret")
+	if err != nil {
+		return err
+	}
 	defer os.Remove(secret.Name())
+	if _, err := secret.WriteString(acc.ClientSecret); err != nil {
+		return err
+	}
+	if err := secret.Close(); err != nil {
+		return err
+	}
 	addTenant := func(id string) error {
 		_, err := benchkit.Starter(bin, env, "tenant", "add", "--id", id, "--account-id", acc.AccountID,
 			"--client-id", acc.ClientID, "--client-secret-file", secret.Name(), "--users", host)
