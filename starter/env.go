@@ -13,6 +13,7 @@ import (
 
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 var jsonOut bool
@@ -75,15 +76,10 @@ func tenantStore(ctx context.Context, tenantID string) (env, *store.Store, error
 	return e, st, nil
 }
 
+// dialTemporal connects with the TLS / mTLS / API key settings of package
+// temporalconn (MEETVAULT_TEMPORAL_TLS_*, MEETVAULT_TEMPORAL_API_KEY*).
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,
-		Logger: quietLogger{},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", e.Temporal.Address, err)
-	}
-	return c, nil
+	return temporalconn.Dial(ctx, e.Temporal.Address, e.Temporal.Namespace, quietLogger{})
 }
 
 func printJSON(v any) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/hostauth"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 // deps are the clients every part of the process shares.
@@ -65,15 +65,14 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 			return nil, err
 		}
 	}
-	if d.temporal, err = client.DialContext(ctx, client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
-		Logger:    tlog.NewStructuredLogger(log),
-	}); err != nil {
+	// TLS, mTLS and API keys: MEETVAULT_TEMPORAL_TLS_* (package temporalconn).
+	if d.temporal, err = temporalconn.Dial(ctx, cfg.Temporal.Address, cfg.Temporal.Namespace, tlog.NewStructuredLogger(log)); err != nil {
 		d.Close()
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", cfg.Temporal.Address, err)
+		return nil, err
 	}
-	if err := ensureSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace, log); err != nil {
+	// Registering search attributes is `starter admin setup`'s job; a worker
+	// only checks them, so it needs no operator rights on the cluster.
+	if err := temporalconn.RequireSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace); err != nil {
 		d.Close()
 		return nil, err
 	}

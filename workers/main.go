@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 func main() {
@@ -21,7 +22,7 @@ func main() {
 	printEnv := flag.Bool("print-config", false, "print every configuration variable and exit")
 	flag.Parse()
 	if *printEnv {
-		if err := config.Usage(); err != nil {
+		if err := errors.Join(config.Usage(), temporalconn.Usage()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
