@@ -115,6 +115,8 @@ func TestDoctor(t *testing.T) {
 	require.Contains(t, byCheck["host_oauth"].Fix, "starter host connect --tenant "+e.tenant)
 	require.Contains(t, byCheck["webhook"].Fix, "http://127.0.0.1:1/webhooks/zoom/"+e.tenant)
 	require.Equal(t, "ok", out.status("zoom_settings"))
+	require.Equal(t, "warning", out.status("host_oauth"))
+	require.Equal(t, "warning", out.status("webhook"))
 
 	// An unknown tenant is blocked with the command that registers it.
 	e.tenant = "nobody"

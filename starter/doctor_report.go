@@ -31,12 +31,13 @@ func (p problem) line() string {
 // checkResult is the outcome of one check, problem or not.
 type checkResult struct {
 	Check  string `json:"check"`
-	Status string `json:"status"` // ok, problem or skipped
+	Status string `json:"status"` // ok, warning (problems that do not block), problem or skipped
 	Detail string `json:"detail,omitempty"`
 }
 
 const (
 	statusOK      = "ok"
+	statusWarning = "warning"
 	statusProblem = "problem"
 	statusSkipped = "skipped"
 )
@@ -55,8 +56,12 @@ type doctorReport struct {
 // add records a check's outcome with its problems.
 func (r *doctorReport) add(check, detail string, problems ...problem) {
 	status := statusOK
-	if len(problems) > 0 {
-		status = statusProblem
+	for _, p := range problems {
+		if p.Blocks {
+			status = statusProblem
+			break
+		}
+		status = statusWarning
 	}
 	r.Checks = append(r.Checks, checkResult{Check: check, Status: status, Detail: detail})
 	for _, p := range problems {
@@ -105,7 +110,7 @@ func (r *doctorReport) blocking() int {
 func (r *doctorReport) writeText(w io.Writer) {
 	fmt.Fprintf(w, "doctor: tenant %s\n", r.Tenant)
 	for _, c := range r.Checks {
-		mark := map[string]string{statusOK: "ok  ", statusProblem: "FAIL", statusSkipped: "skip"}[c.Status]
+		mark := map[string]string{statusOK: "ok  ", statusWarning: "WARN", statusProblem: "FAIL", statusSkipped: "skip"}[c.Status]
 		fmt.Fprintf(w, "  %s %-16s %s\n", mark, c.Check, c.Detail)
 	}
 	for _, n := range r.Notes {
