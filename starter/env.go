@@ -31,6 +31,9 @@ func loadEnv() (env, error) {
 	if err := envconfig.Process(config.Prefix, &e); err != nil {
 		return e, fmt.Errorf("config: %w (source .dev/env for the embedded stack)", err)
 	}
+	if e.Database.URL == "" {
+		return e, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL (source .dev/env for the embedded stack)")
+	}
 	return e, nil
 }
 

@@ -42,5 +42,7 @@ configuration (starter doctor found something that stops recording).`,
 	root.PersistentFlags().BoolVar(&jsonOut, "json", false, "machine-readable JSON output")
 	root.AddCommand(tenantCmd(), importCmd(), backfillCmd(), reportCmd(), devCmd(), botCmd())
 	root.AddCommand(hostCmd(), doctorCmd(), adminCmd())
+	root.InitDefaultCompletionCmd()
+	applyExamples(root)
 	return root
 }
