@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,10 @@ func checkWebhook(ctx context.Context, hc *http.Client, publicURL string, t stor
 	req.Header.Set("x-zm-signature", zoom.WebhookSignature(t.WebhookSecretToken, now.Unix(), body))
 	resp, err := hc.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is already in the message
+		}
 		return fail(oneLine(err))
 	}
 	defer resp.Body.Close()
