@@ -2,11 +2,13 @@ package temporalconn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
@@ -28,6 +30,10 @@ func SearchAttributes() []string {
 // SetupFix is what to do about missing search attributes, for messages.
 const SetupFix = "run `starter admin setup` (self-hosted), or on Temporal Cloud: " +
 	"tcld namespace search-attributes add --namespace NS --search-attribute NAME=Keyword for each"
+
+// ErrCannotCheck is wrapped when this client may not list the namespace's
+// search attributes.
+var ErrCannotCheck = errors.New("temporal: cannot check the search attributes with these credentials (run starter doctor with operator credentials)")
 
 // CheckNamespace says whether the namespace exists and the client may use it.
 func CheckNamespace(ctx context.Context, c client.Client, namespace string) error {
@@ -62,8 +68,17 @@ func MissingSearchAttributes(ctx context.Context, c client.Client, namespace str
 // has every meetvault search attribute. The worker calls it at start-up
 // instead of registering them itself: on a shared or managed cluster a
 // worker should not need operator rights.
+//
+// When the client may not list search attributes (PermissionDenied or
+// Unimplemented, as some managed clusters answer a worker's credentials),
+// the error wraps ErrCannotCheck: the caller may log it and go on.
 func RequireSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
 	missing, wrongType, err := MissingSearchAttributes(ctx, c, namespace)
+	var denied *serviceerror.PermissionDenied
+	var unimplemented *serviceerror.Unimplemented
+	if errors.As(err, &denied) || errors.As(err, &unimplemented) {
+		return fmt.Errorf("%w: %w", ErrCannotCheck, err)
+	}
 	if err != nil {
 		return err
 	}

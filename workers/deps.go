@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -72,7 +73,9 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 	}
 	// Registering search attributes is `starter admin setup`'s job; a worker
 	// only checks them, so it needs no operator rights on the cluster.
-	if err := temporalconn.RequireSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace); err != nil {
+	if err := temporalconn.RequireSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace); errors.Is(err, temporalconn.ErrCannotCheck) {
+		log.Warn("search attributes not checked", "err", err)
+	} else if err != nil {
 		d.Close()
 		return nil, err
 	}
