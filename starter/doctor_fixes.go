@@ -8,6 +8,7 @@ const (
 	fixLocalRecording = "Settings › Recording › Record to computer files (the host, or an admin if it is locked at the account or group level)"
 	fixCloudRecording = "Settings › Recording › Cloud recording (the host, or an admin if it is locked at the account or group level)"
 	fixReconnectHost  = "the host reconnects Zoom through the link of: starter host connect --tenant %s"
+	fixHostScopes     = "add %s to the user-level OAuth app's scopes (Marketplace › the app › Scopes); the host then reconnects through the link of: starter host connect --tenant %s"
 	fixScope          = "add the scope(s) %s to the tenant's Server-to-Server OAuth app (Zoom App Marketplace › Manage › the app › Scopes), then reactivate it"
 	fixCredentials    = "check that the tenant's Server-to-Server OAuth app is activated, then register its account id, client id and secret again: starter tenant add --id %s …"
 	fixUnknownUser    = "the user is not in the tenant's Zoom account: correct the list with starter tenant add --id %s --users …"

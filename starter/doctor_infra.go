@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,12 +31,17 @@ import (
 func hostConnectionProblems(conns []store.HostConnection, tenantID string) (string, []problem) {
 	var out []problem
 	for _, c := range conns {
-		if c.Status != store.HostConnectionDead {
-			continue
-		}
 		who := c.Email
 		if who == "" {
 			who = c.ZoomUserID
+		}
+		if c.Status != store.HostConnectionDead {
+			if missing := missingHostScopes(c.Scope); len(missing) > 0 {
+				out = append(out, problem{User: who, Check: "host_oauth_scopes",
+					Problem: "the host's Zoom OAuth grant lacks " + strings.Join(missing, ", ") + ": bots cannot get a join token for this host",
+					Fix:     fmt.Sprintf(fixHostScopes, strings.Join(missing, " "), tenantID)})
+			}
+			continue
 		}
 		why := "the host's Zoom OAuth connection is dead"
 		if c.DeadReason != "" {
@@ -44,7 +50,39 @@ func hostConnectionProblems(conns []store.HostConnection, tenantID string) (stri
 		out = append(out, problem{User: who, Check: "host_oauth", Problem: why + ": bots must ask this host for consent instead of using a join token",
 			Fix: fmt.Sprintf(fixReconnectHost, tenantID)})
 	}
-	return fmt.Sprintf("%d connection(s), %d dead", len(conns), len(out)), out
+	dead := 0
+	for _, c := range conns {
+		if c.Status == store.HostConnectionDead {
+			dead++
+		}
+	}
+	return fmt.Sprintf("%d connection(s), %d dead", len(conns), dead), out
+}
+
+// hostScopes are what a host's grant needs for join tokens, each with the
+// names Zoom accepts for it (granular scope, or the classic one).
+var hostScopes = []struct {
+	want    string
+	accepts []string
+}{
+	{"meeting:read:local_recording_token", []string{"meeting:read:local_recording_token", "meeting:read:local_recording_token:admin", "meeting:read", "meeting:read:admin"}},
+	{"meeting:read:meeting", []string{"meeting:read:meeting", "meeting:read:meeting:admin", "meeting:read", "meeting:read:admin"}},
+}
+
+// missingHostScopes lists the join-token scopes a grant lacks; an unknown
+// (empty) grant lacks nothing we can tell.
+func missingHostScopes(granted string) []string {
+	have := strings.Fields(strings.ReplaceAll(granted, ",", " "))
+	if len(have) == 0 {
+		return nil
+	}
+	var missing []string
+	for _, s := range hostScopes {
+		if !slices.ContainsFunc(s.accepts, func(a string) bool { return slices.Contains(have, a) }) {
+			missing = append(missing, s.want)
+		}
+	}
+	return missing
 }
 
 // checkWebhook does the URL validation round trip Zoom does when an event

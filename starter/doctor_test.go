@@ -89,7 +89,8 @@ func TestCheckWebhookRejectsAWrongAnswer(t *testing.T) {
 
 func TestHostConnectionProblems(t *testing.T) {
 	detail, ps := hostConnectionProblems([]store.HostConnection{
-		{ZoomUserID: "u1", Email: "alice@acme.example", Status: store.HostConnectionActive},
+		{ZoomUserID: "u1", Email: "alice@acme.example", Status: store.HostConnectionActive,
+			Scope: "meeting:read:meeting meeting:read:local_recording_token user:read:user user:read:settings"},
 		{ZoomUserID: "u2", Email: "bob@acme.example", Status: store.HostConnectionDead, DeadReason: "invalid_grant"},
 		{ZoomUserID: "u3", Status: store.HostConnectionDead},
 	}, "acme")
@@ -138,4 +139,18 @@ func TestDoctorReportOrderTextAndJSON(t *testing.T) {
 	require.True(t, decoded.Blocked)
 	require.Equal(t, map[string]any{"user": "bob@acme.example", "check": "local_recording", "problem": "local recording is off",
 		"fix": "turn it on", "blocks_recording": true}, decoded.Problems[0])
+}
+
+func TestHostConnectionScopes(t *testing.T) {
+	_, ps := hostConnectionProblems([]store.HostConnection{
+		{ZoomUserID: "u1", Email: "alice@acme.example", Status: store.HostConnectionActive, Scope: "meeting:read:meeting user:read:user"},
+		{ZoomUserID: "u2", Email: "bob@acme.example", Status: store.HostConnectionActive, Scope: "meeting:read user:read"},
+		{ZoomUserID: "u3", Email: "carmen@acme.example", Status: store.HostConnectionActive, Scope: ""},
+	}, "acme")
+	require.Len(t, ps, 1, "the classic meeting:read covers both; an unknown grant is not judged: %+v", ps)
+	require.Equal(t, "alice@acme.example", ps[0].User)
+	require.Equal(t, "host_oauth_scopes", ps[0].Check)
+	require.Contains(t, ps[0].Problem, "lacks meeting:read:local_recording_token")
+	require.Contains(t, ps[0].Fix, "starter host connect --tenant acme")
+	require.False(t, ps[0].Blocks)
 }
