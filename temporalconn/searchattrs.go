@@ -35,6 +35,10 @@ const SetupFix = "run `starter admin setup` (self-hosted), or on Temporal Cloud:
 // search attributes.
 var ErrCannotCheck = errors.New("temporal: cannot check the search attributes with these credentials (run starter doctor with operator credentials)")
 
+// setupNeeds is what registering search attributes takes, for errors.
+const setupNeeds = "needs operator rights and a visibility store with custom search attributes: " +
+	"Elasticsearch, or PostgreSQL 12+ / MySQL 8.0.17+ / SQLite; on Temporal Cloud use tcld"
+
 // CheckNamespace says whether the namespace exists and the client may use it.
 func CheckNamespace(ctx context.Context, c client.Client, namespace string) error {
 	_, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
@@ -111,8 +115,7 @@ func Setup(ctx context.Context, c client.Client, namespace string) ([]string, er
 	if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
 		Namespace: namespace, SearchAttributes: add,
 	}); err != nil {
-		return nil, fmt.Errorf("temporal: registering search attributes %v in namespace %s: %w (needs operator rights and a visibility store with custom search attributes: Elasticsearch, or PostgreSQL 12+ / MySQL 8.0.17+ / SQLite; on Temporal Cloud use tcld)",
-			missing, namespace, err)
+		return nil, fmt.Errorf("temporal: registering search attributes %v in namespace %s: %w (%s)", missing, namespace, err, setupNeeds)
 	}
 	slices.Sort(missing)
 	return missing, nil
