@@ -197,10 +197,7 @@ func (d *zoomDoctor) userError(u userRef, err error) (problem, bool) {
 // apiProblem turns a failed account-level call into a problem.
 func (d *zoomDoctor) apiProblem(err error, what string) problem {
 	if scopes, ok := missingScopes(err); ok {
-		p, _ := d.scopeProblem(scopes, what)
-		if p.Check == "" { // already reported: still a problem of this call
-			p = problem{Check: "scopes", Problem: what + " needs scopes " + scopes, Fix: fmt.Sprintf(fixScope, scopes), Blocks: true}
-		}
+		p, _ := d.scopeProblem(scopes, what) // an account-level call reports it whether or not it was seen
 		return p
 	}
 	if zoom.IsUnauthorized(err) {
@@ -211,17 +208,16 @@ func (d *zoomDoctor) apiProblem(err error, what string) problem {
 		Fix: "run the doctor again; if it persists, check MEETVAULT_ZOOM_API_URL and Zoom's status page", Blocks: true}
 }
 
-// scopeProblem reports missing scopes once per distinct set.
-func (d *zoomDoctor) scopeProblem(scopes, what string) (problem, bool) {
+// scopeProblem builds the problem of missing scopes; first is false when
+// the same scopes were reported before, so per-user calls report them once.
+func (d *zoomDoctor) scopeProblem(scopes, what string) (p problem, first bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.scopes == nil {
 		d.scopes = map[string]bool{}
 	}
-	if d.scopes[scopes] {
-		return problem{}, false
-	}
+	first = !d.scopes[scopes]
 	d.scopes[scopes] = true
 	return problem{Check: "scopes", Problem: "the Server-to-Server app lacks scopes " + scopes + " for " + what,
-		Fix: fmt.Sprintf(fixScope, scopes), Blocks: true}, true
+		Fix: fmt.Sprintf(fixScope, scopes), Blocks: true}, first
 }
