@@ -13,9 +13,9 @@
 //	MEETVAULT_TEMPORAL_TLS_SERVER_NAME  name to verify when it differs from the address' host
 //	MEETVAULT_TEMPORAL_API_KEY[_FILE]   API key (Temporal Cloud), sent as a bearer token over TLS
 //
-// Files are read once at start-up: a rotated certificate takes effect when
-// the process restarts (Kubernetes rolls pods when a mounted secret changes
-// only if told to; see deploy/README.md).
+// The CA and the API key file are read at start-up; the client certificate
+// and key are read again whenever they change on disk (certreload.go), so
+// a rotated certificate needs no restart.
 package temporalconn
 
 import (
@@ -90,11 +90,11 @@ func (s Security) TLSConfig() (*tls.Config, error) {
 		return nil, errors.New("temporal: mutual TLS needs both MEETVAULT_TEMPORAL_TLS_CERT and MEETVAULT_TEMPORAL_TLS_KEY")
 	}
 	if s.CertFile != "" {
-		pair, err := tls.LoadX509KeyPair(s.CertFile, s.KeyFile)
+		r, err := newCertReloader(s.CertFile, s.KeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("temporal: client certificate (MEETVAULT_TEMPORAL_TLS_CERT / _KEY): %w", err)
+			return nil, err
 		}
-		cfg.Certificates = []tls.Certificate{pair}
+		cfg.GetClientCertificate = r.GetClientCertificate
 	}
 	return cfg, nil
 }
