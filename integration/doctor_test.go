@@ -70,8 +70,12 @@ func TestDoctor(t *testing.T) {
 	off := false
 	scenario := func(settings ...map[string]any) map[string]any {
 		return map[string]any{"generate": map[string]any{"seed": 41, "users": 4, "meetings": 4,
-			"from": "2026-10-01", "to": "2026-10-07", "user_settings": settings}}
+			"from": "2026-10-01", "to": "2026-10-07", "user_settings": settings},
+			"bot_provider": map[string]any{"api_key": "doctor-bot-key"}}
 	}
+	// The simulator's bot provider, with the key the scenario sets.
+	e.vars = append(e.vars, "MEETVAULT_BOT_API_URL="+e.sim.URL(), "MEETVAULT_BOT_API_KEY=doctor-bot-key",
+		"MEETVAULT_BOT_WEBHOOK_SECRET=whsec_ZG9jdG9y")
 	e.simPOST("/_sim/scenario", scenario(nil, map[string]any{"local_recording": off}, map[string]any{"cloud_recording": off}))
 	e.registerTenant()
 	users := e.sim.Scenario().Accounts[0].Users
@@ -86,7 +90,8 @@ func TestDoctor(t *testing.T) {
 		{User: users[2].Email, Check: "cloud_recording", Blocks: true,
 			Fix: "Settings › Recording › Cloud recording (the host, or an admin if it is locked at the account or group level)"},
 	}, out.Problems)
-	for _, c := range []string{"postgres", "tenant", "zoom_credentials", "zoom_users", "zoom_scopes", "host_oauth", "webhook", "s3", "temporal"} {
+	for _, c := range []string{"postgres", "tenant", "zoom_credentials", "zoom_users", "zoom_scopes", "host_oauth", "webhook",
+		"bot_provider", "s3", "temporal"} {
 		require.Equal(t, "ok", out.status(c), "check %s: %+v", c, out.Checks)
 	}
 	require.Equal(t, "problem", out.status("zoom_settings"))
@@ -117,6 +122,13 @@ func TestDoctor(t *testing.T) {
 	require.Equal(t, "ok", out.status("zoom_settings"))
 	require.Equal(t, "warning", out.status("host_oauth"))
 	require.Equal(t, "warning", out.status("webhook"))
+
+	// A rejected bot-provider key blocks bots.
+	out, code = e.doctor(ingress, "MEETVAULT_BOT_API_KEY=stale")
+	require.Equal(t, 3, code)
+	require.Equal(t, "problem", out.status("bot_provider"))
+	require.Contains(t, out.Problems, doctorProblem{Check: "bot_provider", Blocks: true,
+		Fix: "set MEETVAULT_BOT_API_KEY to a key of the workspace in that region (keys are per region)"})
 
 	// An unknown tenant is blocked with the command that registers it.
 	e.tenant = "nobody"

@@ -37,6 +37,8 @@ one line per problem with the exact fix:
   - the webhook URL: a signed endpoint.url_validation round trip to
     {MEETVAULT_PUBLIC_URL}/webhooks/zoom/{tenant}, when MEETVAULT_PUBLIC_URL is
     set (from this host: it proves the ingress answers, not that Zoom reaches it);
+  - the meeting-bot provider (MEETVAULT_BOT_API_URL / _KEY accepted, webhook
+    secret set), when bots are configured;
   - Postgres, the S3 bucket, the Temporal namespace and meetvault's search
     attributes.
 
@@ -90,7 +92,13 @@ func runDoctor(ctx context.Context, tenantID string) *doctorReport {
 		return r
 	}
 	tenantChecks(ctx, r, e, tenantID)
-	detail, ps := checkS3(ctx)
+	detail, ps, skipped := checkBotProvider(ctx, &http.Client{Timeout: 30 * time.Second, Transport: proxyTransport()})
+	if skipped {
+		r.skip("bot_provider", detail)
+	} else {
+		r.add("bot_provider", detail, ps...)
+	}
+	detail, ps = checkS3(ctx)
 	r.add("s3", detail, ps...)
 	detail, ps = checkTemporal(ctx, e)
 	r.add("temporal", detail, ps...)
