@@ -130,6 +130,12 @@ func TestDoctor(t *testing.T) {
 	require.Contains(t, out.Problems, doctorProblem{Check: "bot_provider", Blocks: true,
 		Fix: "set MEETVAULT_BOT_API_KEY to a key of the workspace in that region (keys are per region)"})
 
+	// A secret key other than the tenants' is named as such.
+	out, code = e.doctor(ingress, "MEETVAULT_SECRET_KEY=not-base64")
+	require.Equal(t, 3, code)
+	require.Equal(t, "ok", out.status("postgres"))
+	require.Equal(t, "problem", out.status("secret_key"))
+
 	// An unknown tenant is blocked with the command that registers it.
 	e.tenant = "nobody"
 	out, code = e.doctor()

@@ -113,7 +113,14 @@ func tenantChecks(ctx context.Context, r *doctorReport, e env, tenantID string) 
 			r.skip(c, why)
 		}
 	}
-	st, err := openStore(ctx, e, true)
+	_, keyErr := config.Config{SecretKey: e.SecretKey}.SecretKeyBytes()
+	var st *store.Store
+	var err error
+	if keyErr == nil {
+		st, err = openStore(ctx, e, true)
+	} else {
+		st, err = store.Open(ctx, e.Database.URL, nil) // Postgres can still be checked
+	}
 	if err != nil {
 		r.add("postgres", "unreachable", problem{Problem: oneLine(err), Fix: fixPostgres, Blocks: true})
 		skipTenant("no database")
@@ -121,6 +128,12 @@ func tenantChecks(ctx context.Context, r *doctorReport, e env, tenantID string) 
 	}
 	defer st.Close()
 	r.add("postgres", "reachable")
+	if keyErr != nil {
+		r.add("secret_key", "MEETVAULT_SECRET_KEY", problem{Problem: oneLine(keyErr),
+			Fix: "set MEETVAULT_SECRET_KEY to the key the tenants were registered with (the worker's)", Blocks: true})
+		skipTenant("no secret key")
+		return
+	}
 	t, err := st.Tenant(ctx, tenantID)
 	if errors.Is(err, store.ErrNotFound) {
 		r.add("tenant", "not registered", problem{Problem: "no tenant " + tenantID, Fix: fmt.Sprintf(fixTenant, tenantID), Blocks: true})
@@ -132,7 +145,7 @@ func tenantChecks(ctx context.Context, r *doctorReport, e env, tenantID string) 
 		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) {
 			fix = fixPostgres
 			if pgErr.Code == pgUndefinedTable {
-				fix = "the database has no meetvault tables: start the worker once (it migrates) or register the tenant with starter tenant add"
+				fix = "the database has no meetvault tables: run starter admin setup (it migrates), then register the tenant with starter tenant add"
 			}
 		}
 		r.add("tenant", "unreadable", problem{Problem: oneLine(err), Fix: fix, Blocks: true})

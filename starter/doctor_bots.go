@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/meetvault/meetvault/botprovider"
 	"github.com/meetvault/meetvault/config"
@@ -48,6 +49,10 @@ func checkBotProvider(ctx context.Context, hc *http.Client) (detail string, ps [
 	case err == nil:
 		return b.BotAPIURL + " accepts the API key", ps, false
 	default:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is already in the detail
+		}
 		return b.BotAPIURL, append(ps, problem{Problem: "cannot reach the bot provider: " + oneLine(err), Fix: fixBotProvider, Blocks: true}), false
 	}
 }
