@@ -109,11 +109,11 @@ app_up() {
 	GOMEMLIMIT=${MEETVAULT_WORKER_GOMEMLIMIT:-100MiB} app_start workers "$INGRESS_PORT" worker_healthy
 }
 
-# admin_setup registers meetvault's search attributes in the namespace, as an
+# admin_setup registers meetvault's search attributes and migrates the database, as an
 # operator does once on a real cluster (the dev server is also started with
 # them; the worker refuses to start without them).
 admin_setup() {
-	say "starter admin setup (Temporal search attributes)"
+	say "starter admin setup (Temporal search attributes, database migrations)"
 	(
 		set -a
 		# shellcheck source=/dev/null
