@@ -28,6 +28,7 @@ LOG=$LOG_DIR/temporal-pg.log
 build_tool "$TSERVER_BIN" go.temporal.io/server/cmd/server "$TSERVER_VERSION"
 build_tool "$TSQL_BIN" go.temporal.io/server/cmd/tools/sql "$TSERVER_VERSION"
 build_tool "$TEMPORAL_BIN" "$TEMPORAL_PKG" "$TEMPORAL_VERSION"
+need_cmd psql postgresql-client
 
 # The embedded infrastructure (Postgres, S3; the dev server stays up beside),
 # unless the caller's environment already names one.
@@ -47,9 +48,11 @@ sqltool() { "$TSQL_BIN" --plugin postgres12 --ep "$HOST" -p 55432 -u "$pg_user" 
 for db in temporal_pg temporal_pg_visibility; do
 	dir=$schema/temporal/versioned
 	[[ $db == temporal_pg_visibility ]] && dir=$schema/visibility/versioned
-	if sqltool "$db" create >>"$LOG" 2>&1; then
-		say "database $db created"
+	exists=$(psql -h "$HOST" -p 55432 -U "$pg_user" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")
+	if [[ $exists != 1 ]]; then
+		sqltool "$db" create >>"$LOG" 2>&1 || die "creating database $db failed (log: $LOG)"
 		sqltool "$db" setup-schema -v 0.0 >>"$LOG" 2>&1 || die "setup-schema $db failed (log: $LOG)"
+		say "database $db created"
 	fi
 	sqltool "$db" update-schema -d "$dir" >>"$LOG" 2>&1 || die "update-schema $db failed (log: $LOG)"
 done

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -34,6 +35,10 @@ const SetupFix = "run `starter admin setup` (self-hosted), or on Temporal Cloud:
 // ErrCannotCheck is wrapped when this client may not list the namespace's
 // search attributes.
 var ErrCannotCheck = errors.New("temporal: cannot check the search attributes with these credentials (run starter doctor with operator credentials)")
+
+// newNamespaceWait bounds how long Setup waits for a new namespace to be
+// known to the frontend.
+const newNamespaceWait = 30 * time.Second
 
 // setupNeeds is what registering search attributes takes, for errors.
 const setupNeeds = "needs operator rights and a visibility store with custom search attributes: " +
@@ -97,8 +102,27 @@ func RequireSearchAttributes(ctx context.Context, c client.Client, namespace str
 
 // Setup registers the missing meetvault search attributes (Keyword) in the
 // namespace and returns the names it added. It is idempotent.
+//
+// A namespace created moments ago may not be known yet to every frontend
+// (the server caches its namespace registry for a few seconds): Setup waits
+// up to newNamespaceWait for it instead of failing, so it can run right
+// after the namespace is created (docker-compose.yml does).
 func Setup(ctx context.Context, c client.Client, namespace string) ([]string, error) {
-	missing, wrongType, err := MissingSearchAttributes(ctx, c, namespace)
+	var missing, wrongType []string
+	var err error
+	deadline := time.Now().Add(newNamespaceWait)
+	for {
+		missing, wrongType, err = MissingSearchAttributes(ctx, c, namespace)
+		var nf *serviceerror.NamespaceNotFound
+		if !errors.As(err, &nf) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
