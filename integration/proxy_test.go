@@ -84,6 +84,7 @@ func (p *forwardProxy) count(host string) int {
 // target's address): here the simulator links its downloads to its real
 // address, which the test's allowlist names.
 func TestOutboundHTTPThroughForwardProxy(t *testing.T) {
+	requireStack(t)
 	var simHost string
 	s3Host := strings.TrimPrefix(mustEnv(t, "MEETVAULT_S3_ENDPOINT"), "http://")
 	var proxy *forwardProxy
