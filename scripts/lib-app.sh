@@ -139,9 +139,24 @@ app_up() {
 	write_env
 	mkdir -p "$LOG_DIR" "$RUN_DIR"
 	ZOOMSIM_FILE_ADDR=$SIM_FILE_ADDR app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
+	admin_setup
 	# The archive path needs about 48 MiB of part buffers; a soft memory limit
 	# keeps the worker's resident set well under 128 MiB.
 	GOMEMLIMIT=${MEETVAULT_WORKER_GOMEMLIMIT:-100MiB} app_start workers "$INGRESS_PORT" worker_healthy
+}
+
+# admin_setup registers meetvault's search attributes and migrates the database, as an
+# operator does once on a real cluster (the dev server is also started with
+# them; the worker refuses to start without them).
+admin_setup() {
+	say "starter admin setup (Temporal search attributes, database migrations)"
+	(
+		set -a
+		# shellcheck source=/dev/null
+		. "$ENV_FILE"
+		set +a
+		"$BIN_DIR/starter" admin setup
+	) || die "starter admin setup failed; see the message above"
 }
 
 app_down() {

@@ -1,90 +1,119 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
-// adminCmd groups maintenance commands on the database itself.
+// adminCmd is `starter admin`: one-time preparation of the cluster meetvault
+// runs on. Workers only check what it sets up, so they need no operator
+// rights on a shared cluster.
 func adminCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "admin", Short: "Maintenance: re-seal secrets after a key rotation"}
-	cmd.AddCommand(resealCmd())
+	cmd := &cobra.Command{Use: "admin", Short: "Prepare the Temporal namespace meetvault runs in; re-seal secrets after a key rotation; container probes"}
+	var noMigrate bool
+	setup := &cobra.Command{
+		Use:   "setup",
+		Short: "Register meetvault's search attributes in the Temporal namespace (idempotent)",
+		Long: `Register the custom search attributes meetvault's workflows set (MeetvaultTenant,
+MeetvaultSource, MeetvaultMeetingUUID, MeetvaultStatus, MeetvaultBotStatus,
+MeetvaultSubCode; all Keyword) in MEETVAULT_TEMPORAL_NAMESPACE. Run it once per
+namespace before the first worker starts (the worker refuses to start without
+them), and again after an upgrade that adds attributes; it adds only what is
+missing. It also applies meetvault's database migrations (MEETVAULT_DATABASE_URL),
+so workers can run with MEETVAULT_MIGRATE=false (--no-migrate skips them).
+
+It needs operator rights and a visibility store with custom search attributes
+(Elasticsearch, or SQL visibility on PostgreSQL 12+, MySQL 8.0.17+ or SQLite).
+On Temporal Cloud add them with tcld instead (the command says how).`,
+		Example: `  starter admin setup
+  MEETVAULT_TEMPORAL_ADDRESS=temporal.internal:7233 MEETVAULT_TEMPORAL_TLS_CA=ca.pem starter admin setup --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			e, err := loadEnv()
+			if err != nil {
+				return err
+			}
+			c, err := dialTemporal(cmd.Context(), e)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			migrated := false
+			if e.Database.URL != "" && !noMigrate {
+				if err := migrate(cmd.Context(), e); err != nil {
+					return err
+				}
+				migrated = true
+			}
+			ns := e.Temporal.Namespace
+			if err := temporalconn.CheckNamespace(cmd.Context(), c, ns); err != nil {
+				return blockedError(err)
+			}
+			added, err := temporalconn.Setup(cmd.Context(), c, ns)
+			if err != nil {
+				return blockedError(err)
+			}
+			if jsonOut {
+				return printJSON(map[string]any{"namespace": ns, "added": append([]string{}, added...), "migrated": migrated,
+					"search_attributes": temporalconn.SearchAttributes()})
+			}
+			if len(added) == 0 {
+				fmt.Printf("namespace %s: every meetvault search attribute is registered\n", ns)
+				return nil
+			}
+			fmt.Printf("namespace %s: registered %v (Keyword)\n", ns, added)
+			return nil
+		},
+	}
+	setup.Flags().BoolVar(&noMigrate, "no-migrate", false, "do not apply the database migrations")
+	cmd.AddCommand(setup, probeCmd(), resealCmd())
 	return cmd
 }
 
-// resealCmd rewrites every sealed secret under MEETVAULT_SECRET_KEY. The
-// rotation it completes: the new key in MEETVAULT_SECRET_KEY, the old one in
-// MEETVAULT_SECRET_PREVIOUS_KEYS (workers restarted with both), then this
-// command, then the old key is dropped everywhere.
-func resealCmd() *cobra.Command {
-	var check bool
+// migrate applies meetvault's database migrations (goose, schemas/), so
+// workers and ingresses can start with MEETVAULT_MIGRATE=false and never
+// race each other over the schema.
+func migrate(ctx context.Context, e env) error {
+	st, err := openStore(ctx, e, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.Migrate(ctx)
+}
+
+// probeCmd is `starter admin probe URL`: a healthcheck for images without
+// curl or wget (the distroless image), as docker-compose.yml uses it.
+func probeCmd() *cobra.Command {
+	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:   "reseal",
-		Short: "Re-seal every stored secret with the current MEETVAULT_SECRET_KEY and strip tokens from stored webhook bodies",
-		Long: "Re-seals tenants' Zoom client and webhook secrets, download tokens, hosts' OAuth tokens and pending OAuth\n" +
-			"verifiers with MEETVAULT_SECRET_KEY, opening them with it or with MEETVAULT_SECRET_PREVIOUS_KEYS. Safe to run\n" +
-			"again and while workers run. --check only counts what is not yet sealed with the current key (exit 1 if any).",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			_, st, err := envStore(ctx, true)
+		Use:   "probe URL",
+		Short: "Exit 0 when URL answers 2xx (a container healthcheck without curl)",
+		Example: `  starter admin probe http://127.0.0.1:8088/readyz
+  starter admin probe --timeout 2s http://zoomsim:9090/_sim/clock`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			hc := &http.Client{Timeout: timeout}
+			resp, err := hc.Get(args[0])
 			if err != nil {
-				return err
+				return fmt.Errorf("probe %s: %w", args[0], err)
 			}
-			defer st.Close()
-			if check {
-				n, err := st.SealedWithOtherKeys(ctx)
-				if err != nil {
-					return err
-				}
-				if jsonOut {
-					if err := printJSON(map[string]int{"not_current": n}); err != nil {
-						return err
-					}
-				} else {
-					fmt.Printf("%d sealed values not under the current key\n", n)
-				}
-				if n > 0 {
-					return fmt.Errorf("%d sealed values still need a previous key: run starter admin reseal", n)
-				}
-				return nil
+			resp.Body.Close()
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
+				return fmt.Errorf("probe %s: HTTP %d", args[0], resp.StatusCode)
 			}
-			rep, err := st.Reseal(ctx)
-			if err != nil {
-				return err
-			}
-			if err := printReseal(rep); err != nil {
-				return err
-			}
-			if failed := failedValues(rep); failed > 0 {
-				return fmt.Errorf("%d sealed values open with no configured key: add the key that sealed them to MEETVAULT_SECRET_PREVIOUS_KEYS and run again", failed)
+			if jsonOut {
+				return printJSON(map[string]any{"url": args[0], "status": resp.StatusCode})
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&check, "check", false, "only count values not sealed with the current key")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "give up after this long")
 	return cmd
-}
-
-func failedValues(rep store.ResealReport) int {
-	n := 0
-	for _, c := range rep.Columns {
-		n += c.Failed
-	}
-	return n
-}
-
-func printReseal(rep store.ResealReport) error {
-	if jsonOut {
-		return printJSON(rep)
-	}
-	fmt.Printf("sealing key %s\n", rep.KeyID)
-	for _, c := range rep.Columns {
-		fmt.Printf("  %-40s %5d values, %5d re-sealed, %d unreadable\n", c.Column, c.Values, c.Resealed, c.Failed)
-	}
-	fmt.Printf("  webhook_events bodies stripped of tokens: %d\n", rep.WebhookEventsRedacted)
-	return nil
 }

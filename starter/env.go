@@ -11,9 +11,9 @@ import (
 	"github.com/kelseyhightower/envconfig"
 	"go.temporal.io/sdk/client"
 
-	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 var jsonOut bool
@@ -30,6 +30,9 @@ func loadEnv() (env, error) {
 	var e env
 	if err := envconfig.Process(config.Prefix, &e); err != nil {
 		return e, fmt.Errorf("config: %w (source .dev/env for the embedded stack)", err)
+	}
+	if e.Database.URL == "" {
+		return e, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL (source .dev/env for the embedded stack)")
 	}
 	return e, nil
 }
@@ -82,19 +85,10 @@ func tenantStore(ctx context.Context, tenantID string) (env, *store.Store, error
 	return e, st, nil
 }
 
+// dialTemporal connects with the TLS / mTLS / API key settings of package
+// temporalconn (MEETVAULT_TEMPORAL_TLS_*, MEETVAULT_TEMPORAL_API_KEY*).
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {
-	opts := client.Options{
-		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,
-		Logger: quietLogger{},
-	}
-	if _, err := codec.ApplyFromEnv(&opts); err != nil {
-		return nil, err
-	}
-	c, err := client.DialContext(ctx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", e.Temporal.Address, err)
-	}
-	return c, nil
+	return temporalconn.Dial(ctx, e.Temporal.Address, e.Temporal.Namespace, quietLogger{})
 }
 
 func printJSON(v any) error {

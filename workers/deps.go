@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,6 +15,7 @@ import (
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/hostauth"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 // deps are the clients every part of the process shares.
@@ -76,22 +77,23 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 			return nil, err
 		}
 	}
-	opts := client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
-		Logger:    tlog.NewStructuredLogger(log),
-	}
-	if encrypted, err := codec.ApplyFromEnv(&opts); err != nil {
+	// TLS, mTLS and API keys: MEETVAULT_TEMPORAL_TLS_* (package temporalconn);
+	// the payload codec: MEETVAULT_CODEC_* (package codec).
+	if c, err := codec.FromEnv(); err != nil {
 		d.Close()
 		return nil, err
-	} else if !encrypted {
+	} else if c == nil {
 		log.Warn("Temporal payloads are not encrypted: set MEETVAULT_CODEC_KEYS or MEETVAULT_CODEC_KEY_FILE (README, Encrypted payloads)")
 	}
-	if d.temporal, err = client.DialContext(ctx, opts); err != nil {
+	if d.temporal, err = temporalconn.Dial(ctx, cfg.Temporal.Address, cfg.Temporal.Namespace, tlog.NewStructuredLogger(log)); err != nil {
 		d.Close()
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", cfg.Temporal.Address, err)
+		return nil, err
 	}
-	if err := ensureSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace, log); err != nil {
+	// Registering search attributes is `starter admin setup`'s job; a worker
+	// only checks them, so it needs no operator rights on the cluster.
+	if err := temporalconn.RequireSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace); errors.Is(err, temporalconn.ErrCannotCheck) {
+		log.Warn("search attributes not checked", "err", err)
+	} else if err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -40,6 +40,10 @@ type GenerateRequest struct {
 	LiveMeetings []ScenarioLiveMeeting `json:"live_meetings,omitempty"`
 	// ParticipantAudio adds per-participant audio files to some meetings.
 	ParticipantAudio bool `json:"participant_audio,omitempty"`
+	// UserSettings sets the recording settings of the first account's
+	// users by position (entry i for user i; null or missing entries keep
+	// the defaults), e.g. a host whose local recording is off.
+	UserSettings []*ScenarioUserSettings `json:"user_settings,omitempty"`
 }
 
 var (
@@ -91,6 +95,13 @@ func generate(req GenerateRequest, now time.Time) (Scenario, error) {
 			company += fmt.Sprint(i / len(companies))
 		}
 		sa.Users = genUsers(r, company, g.Users)
+		if i == 0 {
+			for j, st := range g.UserSettings {
+				if j < len(sa.Users) {
+					sa.Users[j].Settings = st
+				}
+			}
+		}
 		sa.Meetings = genMeetings(r, &g, sa.Users, from, days, stringRatio, oddRatio)
 		sc.Accounts = append(sc.Accounts, sa)
 	}
