@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"github.com/meetvault/meetvault/codec"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -40,7 +41,7 @@ var oneShot = []string{"temporal-schema", "temporal-namespace", "s3-init", "meet
 var noHealthcheck = []string{"s3", "worker", "temporal-ui"}
 
 func TestComposeFileIsValidAndOrdered(t *testing.T) {
-	p, err := loadCompose(t, map[string]string{"MEETVAULT_SECRET_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})
+	p, err := loadCompose(t, composeSecrets("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
 	require.NoError(t, err)
 
 	require.ElementsMatch(t, []string{"temporal-postgresql", "temporal-schema", "temporal", "temporal-namespace", "temporal-ui",
@@ -104,6 +105,13 @@ func TestComposeFileIsValidAndOrdered(t *testing.T) {
 	require.Equal(t, "/etc/temporal/"+filepath.Dir(dc), tmp.Volumes[0].Target)
 }
 
+// composeSecrets is the environment `docker compose up` needs: the sealing
+// key, the payload codec's key and the codec server's token.
+func composeSecrets(secretKey string) map[string]string {
+	return map[string]string{"MEETVAULT_SECRET_KEY": secretKey,
+		"MEETVAULT_CODEC_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "MEETVAULT_CODEC_AUTH_TOKEN": "dev-token"}
+}
+
 func TestComposeNeedsTheSecretKey(t *testing.T) {
 	_, err := loadCompose(t, map[string]string{})
 	require.ErrorContains(t, err, "set MEETVAULT_SECRET_KEY")
@@ -112,9 +120,12 @@ func TestComposeNeedsTheSecretKey(t *testing.T) {
 // Every MEETVAULT_ variable the compose file sets is one meetvault reads,
 // so a renamed variable cannot silently fall back to its default.
 func TestComposeVariablesAreKnown(t *testing.T) {
-	p, err := loadCompose(t, map[string]string{"MEETVAULT_SECRET_KEY": "k"})
+	p, err := loadCompose(t, composeSecrets("k"))
 	require.NoError(t, err)
 	known := map[string]bool{"MEETVAULT_SIM_URL": true} // the dev commands' simulator (starter dev --sim)
+	for _, name := range []string{codec.EnvKeys, codec.EnvKeyFile, codec.EnvCurrentKeyID, codec.EnvAuthToken, codec.EnvCORSOrigins} {
+		known[name] = true
+	}
 	for _, v := range []any{config.Config{}, temporalconn.Security{}} {
 		collectEnvNames(reflect.TypeOf(v), known)
 	}
