@@ -54,6 +54,8 @@ type TruthConversation struct {
 	Duration         int    `json:"duration"`
 	FileCount        int    `json:"file_count"`
 	TotalSize        int64  `json:"total_size"`
+	// Call is a Zoom Phone recording's call (source "phone").
+	Call *TruthCall `json:"call,omitempty"`
 }
 
 const sourceMeeting = "meeting"
@@ -87,6 +89,7 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 			}
 			t.Conversations = append(t.Conversations, conv)
 		}
+		t.Files, t.Conversations = s.phoneTruth(a, base, now, t.Files, t.Conversations)
 	}
 	if withSHA {
 		s.fillDigests(wd, t.Files)
