@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/zoom"
 )
 
@@ -183,8 +184,9 @@ func (t *tenant) schedule(now time.Time, kind string) {
 		from := today.Add(-t.st.Policy.Lookback)
 		if wm, ok := t.st.Watermarks[src]; ok {
 			// Today is imported again until it is over: recordings of a day
-			// keep arriving while it lasts.
-			from = wm
+			// keep arriving while it lasts. Sources whose listings cannot
+			// filter by arrival (phone) re-check a small overlap before it.
+			from = wm.Add(-activities.ListingOverlap(src))
 		}
 		t.st.Lanes[LaneScheduled] = append(t.st.Lanes[LaneScheduled], WorkItem{
 			Lane: LaneScheduled, Kind: kind, Source: src, From: dayOf(from), To: today})

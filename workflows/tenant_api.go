@@ -80,8 +80,8 @@ func (p ImportPolicy) Validate() error {
 		return fmt.Errorf("policy: meeting_log_page_size %d is outside 1–300", p.MeetingLogPageSize)
 	}
 	for _, s := range p.Sources {
-		if s != "meeting" {
-			return fmt.Errorf("policy: source %q cannot be imported yet (meeting only)", s)
+		if s != "meeting" && s != "phone" {
+			return fmt.Errorf("policy: source %q cannot be imported yet (meeting or phone)", s)
 		}
 	}
 	return nil
