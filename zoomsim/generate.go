@@ -40,6 +40,10 @@ type GenerateRequest struct {
 	LiveMeetings []ScenarioLiveMeeting `json:"live_meetings,omitempty"`
 	// ParticipantAudio adds per-participant audio files to some meetings.
 	ParticipantAudio bool `json:"participant_audio,omitempty"`
+	// PhoneCalls adds Zoom Phone call recordings per account, dated in the
+	// same window (drawn from their own random stream: the meetings stay
+	// as they were without them).
+	PhoneCalls int `json:"phone_calls,omitempty"`
 }
 
 var (
@@ -92,6 +96,7 @@ func generate(req GenerateRequest, now time.Time) (Scenario, error) {
 		}
 		sa.Users = genUsers(r, company, g.Users)
 		sa.Meetings = genMeetings(r, &g, sa.Users, from, days, stringRatio, oddRatio)
+		sa.PhoneCalls = genPhoneCalls(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/phone/%d", i)), g.PhoneCalls, sa.Users, from, days)
 		sc.Accounts = append(sc.Accounts, sa)
 	}
 	markProcessing(r, sc.Accounts, g.ProcessingFiles, now)

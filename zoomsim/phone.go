@@ -2,8 +2,10 @@ package zoomsim
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -163,4 +165,31 @@ func (w *world) addPhoneCalls(d deriver, a *account, i int, sa *ScenarioAccount)
 		a.phoneByID[p.ID] = p
 	}
 	return nil
+}
+
+// genPhoneCalls draws n recorded calls of the users over days days from
+// from: either direction, now and then an internal call between two users,
+// 20 s to 20 min long.
+func genPhoneCalls(r *rand.Rand, n int, users []ScenarioUser, from time.Time, days int) []ScenarioPhoneCall {
+	if n <= 0 || len(users) == 0 {
+		return nil
+	}
+	calls := make([]ScenarioPhoneCall, 0, n)
+	for range n {
+		owner := users[r.IntN(len(users))]
+		c := ScenarioPhoneCall{
+			OwnerID:   owner.ID,
+			Direction: []string{"inbound", "outbound"}[r.IntN(2)],
+			DateTime:  from.AddDate(0, 0, r.IntN(days)).Add(time.Duration(7*3600+r.IntN(12*3600)) * time.Second),
+			Duration:  20 + r.IntN(1180),
+		}
+		if len(users) > 1 && r.IntN(4) == 0 {
+			peer := users[r.IntN(len(users))]
+			c.PeerInternal, c.PeerName = true, strings.TrimSpace(peer.FirstName+" "+peer.LastName)
+		} else {
+			c.PeerName = firstNames[r.IntN(len(firstNames))] + " " + lastNames[r.IntN(len(lastNames))]
+		}
+		calls = append(calls, c)
+	}
+	return calls
 }

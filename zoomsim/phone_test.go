@@ -142,3 +142,36 @@ func TestPhoneRateLimitsAreSeparate(t *testing.T) {
 		t.Fatalf("GET /v2/users (main table) status %d, want 200", st)
 	}
 }
+
+// Generated scenarios can include phone calls, without changing the
+// meetings the same request generates without them.
+func TestGeneratedScenarioIncludesPhoneCalls(t *testing.T) {
+	req := GenerateRequest{Seed: 9, Users: 3, Meetings: 4, From: "2026-10-01", To: "2026-10-07"}
+	plain := newTestSim(t, Scenario{Generate: &req})
+	req.PhoneCalls = 6
+	withCalls := newTestSim(t, Scenario{Generate: &req})
+	meetings := func(tr Truth) (out []string) {
+		for _, c := range tr.Conversations {
+			if c.Source == sourceMeeting {
+				out = append(out, c.ConversationUUID+c.StartTime)
+			}
+		}
+		return out
+	}
+	a, b := meetings(plain.Truth(false)), meetings(withCalls.Truth(false))
+	if len(a) != 4 || len(b) != 4 || a[0] != b[0] || a[3] != b[3] {
+		t.Fatalf("meetings changed with phone calls: %v vs %v", a, b)
+	}
+	phone := 0
+	for _, f := range withCalls.Truth(false).Files {
+		if f.Source == sourcePhone {
+			phone++
+			if f.FileType != "MP3" || f.Size <= 0 {
+				t.Fatalf("phone file %+v", f)
+			}
+		}
+	}
+	if phone != 6 {
+		t.Fatalf("%d phone recordings in the truth, want 6", phone)
+	}
+}
