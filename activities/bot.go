@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/meetvault/meetvault/botprovider"
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // SourceBot names archives of meeting-bot media (S3 prefix, archive IDs).
@@ -318,20 +320,33 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("bot %s no longer offers media %s", in.ConversationUUID, in.File.FileID), ErrBotMediaMissing, nil)
 	}
+	return a.fetchBotMedia(ctx, link, offset)
+}
+
+// fetchBotMedia GETs a bot media link from offset through the guarded
+// client (the provider's hosts and its media CDN only; no credentials are
+// sent). The link is a signed URL: errors carry it redacted.
+func (a *Activities) fetchBotMedia(ctx context.Context, link string, offset int64) (io.ReadCloser, error) {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("bot media link %s is not an absolute URL", netguard.RedactURL(link))
+	}
+	if err := netguard.New(a.Egress.BotMedia).Check(u); err != nil {
+		return nil, fmt.Errorf("bot media download: %w", err)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bot media download %s: %w", netguard.RedactURL(link), netguard.URLError(err))
 	}
 	if offset > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", offset))
 	}
-	hc := a.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := a.botMediaClient().Do(req)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("bot media download: %w", netguard.URLError(err))
 	}
 	switch {
 	case offset > 0 && resp.StatusCode == http.StatusPartialContent:
@@ -344,7 +359,7 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 		return positioned(resp.Body, 0, offset)
 	default:
 		resp.Body.Close()
-		return nil, fmt.Errorf("bot media download: HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("bot media download %s: HTTP %d", netguard.RedactURL(resp.Request.URL.String()), resp.StatusCode)
 	}
 }
 
@@ -369,6 +384,7 @@ func classifyBotError(err error, what string) error {
 	if err == nil {
 		return nil
 	}
+	err = netguard.ScrubError(err)
 	var pool *botprovider.PoolExhaustedError
 	var rl *botprovider.RateLimitError
 	var apiErr *botprovider.APIError

@@ -95,8 +95,11 @@ func TestRecurringWebhookStartTimeIsTheInstances(t *testing.T) {
 	if !listed.StartTime.Equal(time.Date(2026, 10, 20, 15, 0, 0, 0, time.UTC)) {
 		t.Fatalf("listing start %s changed", listed.StartTime)
 	}
-	a := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: hook.StartTime, File: hook.Files[0]})
-	b := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: listed.StartTime, File: listed.Files[0]})
+	a, errA := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: hook.StartTime, File: hook.Files[0]})
+	b, errB := ObjectKey(ArchiveFileInput{TenantID: "acme", Source: SourceMeeting, ConversationUUID: "u", MeetingStart: listed.StartTime, File: listed.Files[0]})
+	if errA != nil || errB != nil {
+		t.Fatalf("object keys: %v, %v", errA, errB)
+	}
 	if a != b {
 		t.Fatalf("object keys differ: %s vs %s", a, b)
 	}

@@ -92,7 +92,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	ctx := context.Background()
 	name := fmt.Sprintf("it_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", "-", "_").Replace(t.Name())), time.Now().UnixNano()%1e9)
 	if len(name) > 60 {
-		name = name[len(name)-60:]
+		// Keep the unique tail; a leading "_" would make the bucket name
+		// start with "-", which S3 refuses.
+		name = strings.TrimLeft(name[len(name)-60:], "_")
 	}
 	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-"),
 		tenant: fmt.Sprintf("acme-%d", time.Now().UnixNano()%1e9)}
@@ -125,6 +127,10 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_TASK_QUEUE="+e.taskQueue,
 		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
 		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
+		// Downloads are refused outside Zoom's hosts by default: allow the
+		// simulator and the file host it redirects downloads to.
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(e.sim),
+		"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS="+simHosts(e.sim),
 		"MEETVAULT_INGRESS_ADDR="+e.ingress,
 		// The simulator signs webhooks with its own clock, which tests advance.
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
@@ -145,6 +151,17 @@ func newEnv(t *testing.T, extra ...string) *env {
 	e.startWorker()
 	t.Cleanup(e.stopWorker)
 	return e
+}
+
+// simHosts is the download allowlist for a simulator: its own address and,
+// when it runs one, its signed-file host (another loopback name, like
+// Zoom's CDN).
+func simHosts(sim *zoomsim.Server) string {
+	hosts := sim.URL()
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok && fh.FileHostURL() != "" {
+		hosts += "," + fh.FileHostURL()
+	}
+	return hosts
 }
 
 func secretKey(t *testing.T) []byte {

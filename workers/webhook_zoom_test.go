@@ -166,10 +166,10 @@ func TestZoomWebhookRefusesBadInputWithoutActing(t *testing.T) {
 		}, 400},
 		{"unknown account", func() *http.Request {
 			return signed("POST", "/webhooks/zoom", recordingCompleted("ACC-X", "u1"), "secret-a", testNow)
-		}, 404},
+		}, 401}, // same answer as a bad signature: tenants are not enumerable
 		{"unknown tenant", func() *http.Request {
 			return signed("POST", "/webhooks/zoom/nobody", good, "secret-a", testNow)
-		}, 404},
+		}, 401},
 		{"unknown event type", func() *http.Request {
 			return signed("POST", "/webhooks/zoom/acme", []byte(`{"event":"user.created","payload":{"account_id":"ACC-A"}}`), "secret-a", testNow)
 		}, 200},

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"go.temporal.io/sdk/worker"
@@ -11,6 +10,7 @@ import (
 	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/botprovider"
 	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/netguard"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoom"
 )
@@ -27,15 +27,27 @@ func (w *workers) Stop() {
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
+	egress, err := cfg.ParseEgress()
+	if err != nil {
+		return nil, err
+	}
 	acts := &activities.Activities{
 		Store: d.store, Archive: d.archive, HTTPClient: d.http,
 		ZoomAPIURL: cfg.Zoom.APIURL, ZoomOAuthURL: cfg.Zoom.OAuthURL,
 		Limiters: &zoom.LimiterRegistry{}, Plan: zoom.Plan(cfg.Zoom.Plan),
+		Egress: activities.Egress{
+			Downloads: egress.Downloads, TenantDownloads: egress.TenantDownloads,
+			ZoomTokenHosts: egress.ZoomTokenHosts, BotMedia: egress.BotMedia, MaxUnknownBytes: egress.MaxUnknownBytes,
+		},
 	}
 	if cfg.Bots.BotAPIURL != "" {
+		// The provider's answers name further URLs (media, participant
+		// lists): its client goes only where bot media may go.
+		provider := netguard.New(egress.BotMedia).Client(nil)
+		provider.Timeout = 30 * time.Second
 		bots, err := botprovider.New(botprovider.Config{BaseURL: cfg.Bots.BotAPIURL, APIKey: cfg.Bots.BotAPIKey,
 			APIVersion: cfg.Bots.BotAPIVersion,
-			HTTPClient: &http.Client{Timeout: 30 * time.Second}, UserAgent: "meetvault", Logger: log})
+			HTTPClient: provider, UserAgent: "meetvault", Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("bot provider (MEETVAULT_BOT_API_URL / MEETVAULT_BOT_API_KEY): %w", err)
 		}

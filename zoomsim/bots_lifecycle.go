@@ -166,12 +166,15 @@ func (r *botRun) lifecycle(joinedAtCreation bool) {
 	// 1b. Signing in: a ZAK joins as its user; an OBF token ties the bot to
 	// its user, who must be in the meeting. Meetings outside the app's
 	// account refuse anonymous bots.
-	obfMode, ok := r.signIn(m, obf, zak)
+	with, who, ok := r.signIn(m, obf, zak)
 	if !ok {
 		return
 	}
+	if with == "zak" && who == m.host.ID {
+		bypass = true // the host's own ZAK skips the waiting room, as at Recall
+	}
 	var obfLeaveAt time.Time
-	if obfMode {
+	if with == "obf" {
 		var woke wakeReason
 		if joinedAt, woke = r.waitForOBFUser(m, joinedAt); woke != wokeTimer {
 			return
@@ -260,33 +263,34 @@ func (r *botRun) fetchSignInToken(u, kind string) string {
 	return strings.TrimSpace(string(body))
 }
 
-// signIn checks the sign-in tokens and records how the bot joins. ok is
-// false when the bot ended with a fatal: a token Zoom would not accept, or
-// an external meeting without any.
-func (r *botRun) signIn(m *liveMeeting, obf, zak string) (obfMode, ok bool) {
+// signIn checks the sign-in tokens and records how the bot joins: with is
+// "zak", "obf" or "" (anonymous), who the token's user. ok is false when the
+// bot ended with a fatal: a token Zoom would not accept, or an external
+// meeting without any.
+func (r *botRun) signIn(m *liveMeeting, obf, zak string) (with, who string, ok bool) {
 	s, b := r.h.s, r.b
-	with := ""
+	valid := false
 	switch {
 	case zak != "":
-		if _, valid := s.checkZAK(zak); !valid {
+		if who, valid = s.checkZAK(zak); !valid {
 			r.status(botFatal, subInvalidZAK)
-			return false, false
+			return "", "", false
 		}
 		with = "zak"
 	case obf != "":
-		if _, valid := s.redeemOBF(obf); !valid {
+		if who, valid = s.redeemOBF(obf); !valid {
 			r.status(botFatal, subInvalidOBFToken)
-			return false, false
+			return "", "", false
 		}
 		with = "obf"
 	case m.spec.External:
 		r.status(botFatal, subOBFTokenRequired)
-		return false, false
+		return "", "", false
 	}
 	r.h.mu.Lock()
 	b.joinedWith = with
 	r.h.mu.Unlock()
-	return with == "obf", true
+	return with, who, true
 }
 
 // waitForOBFUser keeps the bot in joining_call until its OBF user is in the

@@ -221,3 +221,25 @@ func TestBotParticipantsByAPIVersion(t *testing.T) {
 		t.Fatalf("scenario default 2025-06-01: inline %+v", later.MeetingParticipants)
 	}
 }
+
+// A ZAK of the meeting's host skips the waiting room; another user's ZAK
+// waits like anyone.
+func TestBotWithTheHostsZAKSkipsTheWaitingRoom(t *testing.T) {
+	t.Parallel()
+	live := ScenarioLiveMeeting{ID: botLiveID, External: true, WaitingRoom: true, AdmitAfterMS: 200, HostJoinsAfterMS: 10, AnswerAfterMS: 10, EndsAfterMS: 300}
+	bs := newBotSim(t, botScenario(ScenarioBotProvider{}, live))
+	for _, c := range []struct {
+		user string
+		room bool
+	}{{botHost, false}, {botNoLocal, true}} {
+		zak, err := bs.MintUserToken(c.user, "zak")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, _ := tokenServer(t, map[string]string{"/zak": zak})
+		b := bs.waitEnd(bs.create(map[string]any{"meeting_url": botJoinURL(botLiveID, botPass), "zoom": map[string]any{"zak_url": srv.URL + "/zak?secret=s3cret"}}))
+		if got := slices.Contains(botSeq(b), botInWaitingRoom); got != c.room || b.JoinedWith != "zak" || b.Recording == nil {
+			t.Fatalf("ZAK of %s: %v (waiting room %v, want %v)", c.user, botSeq(b), got, c.room)
+		}
+	}
+}

@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/meetings/{meetingId}/recordings", labelLight, s.getMeetingRecordings)
 	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings", labelLight, s.deleteMeetingRecordings)
 	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings/{recordingId}", labelLight, s.deleteRecordingFile)
+	s.rest(mux, "PUT /v2/meetings/{meetingId}/recordings/status", labelLight, s.recoverMeetingRecordings)
+	s.rest(mux, "PUT /v2/meetings/{meetingId}/recordings/{recordingId}/status", labelLight, s.recoverRecordingFile)
 	// Dashboards, reports and archiving (reconciliation).
 	s.rest(mux, "GET /v2/metrics/meetings", labelResourceIntensive, s.listDashboardMeetings)
 	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)

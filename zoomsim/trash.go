@@ -1,6 +1,7 @@
 package zoomsim
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -225,4 +226,84 @@ func (s *Server) announceTrash(c *call, m *meeting, action string, files []*recF
 		operator = c.user
 	}
 	s.hooks.queueTrash(event, m, files, operator, c.now)
+}
+
+// recoverMeetingRecordings is PUT /v2/meetings/{meetingId}/recordings/status
+// {"action":"recover"} → 204: a meeting trashed whole comes back from the
+// trash (not one deleted for good), and recording.recovered follows.
+func (s *Server) recoverMeetingRecordings(w http.ResponseWriter, r *http.Request, c *call) {
+	if !recoverBody(w, r) {
+		return
+	}
+	raw := strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), "/v2/meetings/"), "/recordings/status")
+	m := findMeeting(c.acct, raw)
+	t := &s.trash
+	t.mu.Lock()
+	if m == nil || !s.mayDelete(c, m) || t.meetings[m.UUID] != trashTrashed {
+		t.mu.Unlock()
+		writeAPIError(w, http.StatusNotFound, codeRecordingAbsent, "This recording does not exist.")
+		return
+	}
+	delete(t.meetings, m.UUID)
+	var back []*recFile
+	for _, f := range m.allFiles() {
+		if e, ok := t.files[f.ID]; ok && e.state == trashTrashed {
+			delete(t.files, f.ID)
+			back = append(back, f)
+		}
+	}
+	t.mu.Unlock()
+	s.announceRecovery(c, m, back)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// recoverRecordingFile is PUT /v2/meetings/{meetingId}/recordings/
+// {recordingId}/status {"action":"recover"} → 204 for a file trashed on its
+// own.
+func (s *Server) recoverRecordingFile(w http.ResponseWriter, r *http.Request, c *call) {
+	if !recoverBody(w, r) {
+		return
+	}
+	path := strings.TrimPrefix(r.URL.EscapedPath(), "/v2/meetings/")
+	i := strings.LastIndex(path, "/recordings/")
+	m := findMeeting(c.acct, path[:max(i, 0)])
+	var f *recFile
+	if m != nil && s.mayDelete(c, m) {
+		for _, x := range m.allFiles() {
+			if x.ID == r.PathValue("recordingId") {
+				f = x
+			}
+		}
+	}
+	t := &s.trash
+	t.mu.Lock()
+	e, ok := t.files[fileID(f)]
+	if f == nil || !ok || e.state != trashTrashed || e.whole {
+		t.mu.Unlock()
+		writeAPIError(w, http.StatusNotFound, codeRecordingAbsent, "This recording does not exist.")
+		return
+	}
+	delete(t.files, f.ID)
+	t.mu.Unlock()
+	s.announceRecovery(c, m, []*recFile{f})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func recoverBody(w http.ResponseWriter, r *http.Request) bool {
+	var body struct {
+		Action string `json:"action"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil || body.Action != "recover" {
+		writeFieldError(w, "action", "Invalid field.")
+		return false
+	}
+	return true
+}
+
+func (s *Server) announceRecovery(c *call, m *meeting, files []*recFile) {
+	operator := m.acct.users[0]
+	if c.user != nil {
+		operator = c.user
+	}
+	s.hooks.queueTrash(WebhookRecordingRecovered, m, files, operator, c.now)
 }

@@ -161,3 +161,60 @@ func TestTrashAndDelete(t *testing.T) {
 		t.Fatal("reload kept the trash")
 	}
 }
+
+func (ts *testSim) put(path, token string, body any) int {
+	ts.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("PUT", ts.ts.URL+path, strings.NewReader(string(b)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	return ts.do(req, nil)
+}
+
+// PUT …/recordings/status {"action":"recover"} brings a trashed meeting back
+// (and PUT …/recordings/{id}/status one file); deleted ones stay gone; a
+// recording.recovered webhook follows.
+func TestRecoverFromTrash(t *testing.T) {
+	sim, hr := hookSim(t, testScenario())
+	tok := sim.token(0)
+	files := sim.meetingFiles(tok, weekly).RecordingFiles
+	if sim.del("/v2/meetings/"+weekly+"/recordings", tok) != 204 {
+		t.Fatal("trash")
+	}
+	if st := sim.put("/v2/meetings/"+weekly+"/recordings/status", tok, map[string]string{"action": "undo"}); st != 400 {
+		t.Fatalf("bad action: %d", st)
+	}
+	if st := sim.put("/v2/meetings/"+weekly+"/recordings/status", tok, map[string]string{"action": "recover"}); st != 204 {
+		t.Fatalf("recover: %d", st)
+	}
+	if got := sim.meetingFiles(tok, weekly).RecordingFiles; len(got) != len(files) {
+		t.Fatalf("recovered %d of %d files", len(got), len(files))
+	}
+	if st, hdr, _ := fetch(t, withToken(files[0].DownloadURL, tok), nil); st != 200 || hdr.Get("Content-Type") != "video/mp4" {
+		t.Fatalf("download after recovery: %d %s", st, hdr.Get("Content-Type"))
+	}
+	waitUntil(t, "trashed and recovered", func() bool { return len(hr.events()) == 2 })
+	if ev := decodeCompleted(t, hr.events()[1].body); ev.Event != WebhookRecordingRecovered || len(ev.Payload.Object.RecordingFiles) != len(files) {
+		t.Fatalf("recovered event %s", hr.events()[1].body)
+	}
+	if st := sim.put("/v2/meetings/"+weekly+"/recordings/status", tok, map[string]string{"action": "recover"}); st != 404 {
+		t.Fatalf("recover what is not in the trash: %d", st)
+	}
+	// One file, trashed then recovered on its own.
+	if sim.del("/v2/meetings/"+weekly+"/recordings/"+files[1].ID, tok) != 204 {
+		t.Fatal("trash one file")
+	}
+	if st := sim.put("/v2/meetings/"+weekly+"/recordings/"+files[1].ID+"/status", tok, map[string]string{"action": "recover"}); st != 204 {
+		t.Fatalf("recover one file: %d", st)
+	}
+	if got := sim.meetingFiles(tok, weekly).RecordingFiles; len(got) != len(files) {
+		t.Fatalf("after recovering one file: %d", len(got))
+	}
+	// Deleted for good cannot be recovered.
+	if sim.del("/v2/meetings/"+weekly+"/recordings?action=delete", tok) != 204 {
+		t.Fatal("delete")
+	}
+	if st := sim.put("/v2/meetings/"+weekly+"/recordings/status", tok, map[string]string{"action": "recover"}); st != 404 {
+		t.Fatalf("recover a deleted meeting: %d", st)
+	}
+}

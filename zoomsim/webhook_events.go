@@ -18,13 +18,15 @@ const (
 	WebhookTranscriptCompleted = "recording.transcript_completed"
 	WebhookRecordingTrashed    = "recording.trashed"
 	WebhookRecordingDeleted    = "recording.deleted"
+	WebhookRecordingRecovered  = "recording.recovered"
 	WebhookMeetingEnded        = "meeting.ended"
 	webhookURLValidation       = "endpoint.url_validation"
 )
 
 // webhookEventNames lists the events a subscription may ask for; it is also
 // the default subscription.
-var webhookEventNames = []string{WebhookRecordingCompleted, WebhookTranscriptCompleted, WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookMeetingEnded}
+var webhookEventNames = []string{WebhookRecordingCompleted, WebhookTranscriptCompleted, WebhookRecordingTrashed,
+	WebhookRecordingDeleted, WebhookRecordingRecovered, WebhookMeetingEnded}
 
 // webhookDownloadTokenTTL is how long a recording.completed download_token lets
 // its holder download the meeting's files (simulator clock).
@@ -124,7 +126,7 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 			kind: tokenWebhook, accountID: a.ID, meetingUUID: m.UUID, expires: now.Add(webhookDownloadTokenTTL),
 		}, now)
 		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
-	case WebhookRecordingTrashed, WebhookRecordingDeleted:
+	case WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookRecordingRecovered:
 		return s.buildTrashEvent(name, m, base, now, m.allFiles(), a.users[0]), nil
 	case WebhookMeetingEnded:
 		env.Payload = meetingEndedPayload{AccountID: a.ID, Object: meetingEndedObject{

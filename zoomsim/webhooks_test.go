@@ -467,7 +467,7 @@ func TestWebhookDownloadToken(t *testing.T) {
 // finish 30 and 90 minutes after now.
 func processingScenario(now time.Time) Scenario {
 	soon, later := now.Add(30*time.Minute), now.Add(90*time.Minute)
-	return Scenario{Seed: 7, Accounts: []ScenarioAccount{{
+	return Scenario{Seed: 7, Zoom: &ScenarioZoom{LateTranscripts: ptr(false)}, Accounts: []ScenarioAccount{{
 		AccountID: acctID, Users: []ScenarioUser{{ID: hostID, Email: hostMail}},
 		Meetings: []ScenarioMeeting{
 			{UUID: "RG9uZS1tZWV0aW5nLTAwMQ==", StartTime: now.Add(-3 * time.Hour)},

@@ -105,3 +105,16 @@ func PeakRSS(pid int) int64 {
 	}
 	return -1
 }
+
+// SimDownloadHosts is the download allowlist (MEETVAULT_DOWNLOAD_ALLOWED_HOSTS)
+// for a started simulator at base: the simulator itself and, when it runs
+// one, the signed-file host it redirects downloads to (fileHost is a
+// FileHostURL method value, or nil).
+func SimDownloadHosts(base string, fileHost func() string) string {
+	if fileHost != nil {
+		if fh := fileHost(); fh != "" {
+			return base + "," + fh
+		}
+	}
+	return base
+}

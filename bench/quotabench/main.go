@@ -125,6 +125,7 @@ func run(meetings, users, runs int, bin string) error {
 	queue := "bench-quota-" + runID
 	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL, "MEETVAULT_S3_BUCKET=meetvault", "MEETVAULT_TASK_QUEUE="+queue,
 		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(sim), // the simulator is not a Zoom host
 		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn")
 	w, err := benchkit.StartWorker(bin, "worker", env)
 	if err != nil {
@@ -282,4 +283,13 @@ func bareCeiling(ctx context.Context, n int) (float64, error) {
 		return 0, err
 	}
 	return time.Since(start).Seconds(), nil
+}
+
+// simHosts allows the simulator and its signed-file host, when it has one.
+func simHosts(sim *zoomsim.Server) string {
+	var fileHost func() string
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok {
+		fileHost = fh.FileHostURL
+	}
+	return benchkit.SimDownloadHosts(sim.URL(), fileHost)
 }
