@@ -117,7 +117,8 @@ func MeetingFromZoom(m zoom.Meeting) Meeting {
 	out := Meeting{
 		UUID: m.UUID, ID: m.ID, HostID: m.HostID, HostEmail: m.HostEmail, Topic: m.Topic,
 		Type: int(m.Type), StartTime: instanceStart(m), Duration: m.Duration, Timezone: m.Timezone,
-		Files: make([]RecordingFile, 0, len(m.RecordingFiles)+len(m.ParticipantAudioFiles)),
+		Files:  make([]RecordingFile, 0, len(m.RecordingFiles)+len(m.ParticipantAudioFiles)),
+		Source: webinarSource(int(m.Type)),
 	}
 	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
 		for _, f := range group {

@@ -45,7 +45,8 @@ type Meeting struct {
 	Timezone  string          `json:"timezone,omitempty"`
 	Files     []RecordingFile `json:"files"`
 	// Source is set for conversations that are not meeting recordings
-	// (phone): a webhook's ArchiveMeeting is started for it. Call is a
+	// (phone, webinar): imports archive them, and a webhook starts their
+	// ArchiveMeeting, under that source. Call is a
 	// phone recording's call metadata.
 	Source string `json:"source,omitempty"`
 	Call   *Call  `json:"call,omitempty"`

@@ -223,7 +223,11 @@ func (w *importWindow) archivePage(ctx workflow.Context, user activities.User, m
 // ArchiveFile finds an object archived meanwhile by a webhook's
 // ArchiveMeeting).
 func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting) (ArchiveMeetingResult, error) {
-	arch := newMeetingArchiver(w.in.TenantID, w.in.Source, m.UUID, w.in.DownloadRetry)
+	source := w.in.Source
+	if m.Source != "" {
+		source = m.Source // a webinar listed among the meetings
+	}
+	arch := newMeetingArchiver(w.in.TenantID, source, m.UUID, w.in.DownloadRetry)
 	lctx := bookkeepingOptions(ctx)
 	if err := arch.archiveBatch(ctx, lctx, m); err != nil {
 		arch.result.Status = StatusFailed

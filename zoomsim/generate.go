@@ -44,6 +44,9 @@ type GenerateRequest struct {
 	// same window (drawn from their own random stream: the meetings stay
 	// as they were without them).
 	PhoneCalls int `json:"phone_calls,omitempty"`
+	// Webinars adds webinar recordings (types 5, 6 and 9) per account, from
+	// their own random stream too.
+	Webinars int `json:"webinars,omitempty"`
 }
 
 var (
@@ -96,6 +99,7 @@ func generate(req GenerateRequest, now time.Time) (Scenario, error) {
 		}
 		sa.Users = genUsers(r, company, g.Users)
 		sa.Meetings = genMeetings(r, &g, sa.Users, from, days, stringRatio, oddRatio)
+		sa.Meetings = append(sa.Meetings, genWebinars(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/webinar/%d", i)), &g, sa.Users, from, days)...)
 		sa.PhoneCalls = genPhoneCalls(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/phone/%d", i)), g.PhoneCalls, sa.Users, from, days)
 		sc.Accounts = append(sc.Accounts, sa)
 	}

@@ -71,13 +71,13 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 	for _, a := range wd.accounts {
 		for _, m := range a.meetings {
 			conv := TruthConversation{
-				AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+				AccountID: a.ID, Source: m.source(), ConversationUUID: m.UUID, MeetingID: m.ID,
 				HostID: m.Host.ID, HostEmail: m.Host.Email, Topic: m.Topic, Type: m.Type,
 				StartTime: zoomTime(m.StartTime), Duration: m.Duration,
 			}
 			for _, f := range m.allFiles() {
 				t.Files = append(t.Files, TruthFile{
-					AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+					AccountID: a.ID, Source: m.source(), ConversationUUID: m.UUID, MeetingID: m.ID,
 					FileID: f.ID, FileType: f.FileType, FileExtension: f.FileExtension, RecordingType: f.RecordingType,
 					ParticipantAudio: f.Participant, Status: f.status(now), Size: f.Size,
 					DownloadURL:        base + "/rec/download/" + f.Opaque,
