@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -213,6 +214,12 @@ type PhoneWebhookSendRequest struct {
 // recording.
 const WebhookPhoneRecordingCompleted = "phone.recording_completed"
 
+// subscribableEvents are the events a webhook subscription may ask for (and
+// its default): the meeting events and Zoom Phone's.
+func subscribableEvents() []string {
+	return append(slices.Clone(webhookEventNames), WebhookPhoneRecordingCompleted)
+}
+
 type phoneRecordingPayload struct {
 	AccountID string            `json:"account_id"`
 	Object    phoneRecordingObj `json:"object"`
@@ -272,6 +279,9 @@ func (s *Server) SendPhoneWebhook(req PhoneWebhookSendRequest) (WebhookSendResul
 	sub := h.subs[a.ID]
 	if sub == nil {
 		return WebhookSendResult{}, fmt.Errorf("account %s has no webhook subscription (POST /_sim/webhooks)", a.ID)
+	}
+	if !sub.wants(WebhookPhoneRecordingCompleted) {
+		return WebhookSendResult{}, fmt.Errorf("the subscription of account %s does not include %s", a.ID, WebhookPhoneRecordingCompleted)
 	}
 	res := WebhookSendResult{Events: []QueuedWebhook{}}
 	for _, p := range calls {
