@@ -98,7 +98,9 @@ func (a *Activities) phoneUsers(ctx context.Context, tenantID string) (ResolveUs
 		return ResolveUsersResult{}, classify(err, "resolve phone users")
 	}
 	if t.RecordAllUsers {
-		return ResolveUsersResult{Users: []User{{Name: "all Zoom Phone users"}}}, nil
+		// One pass with no user: no id, and no name or e-mail for the
+		// import to lend a recording whose owner Zoom leaves unnamed.
+		return ResolveUsersResult{Users: []User{{}}}, nil
 	}
 	users, err := a.Store.RecordedUsers(ctx, tenantID)
 	if err != nil {
