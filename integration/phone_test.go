@@ -220,4 +220,14 @@ func TestPhoneWebhookArchivesTheCall(t *testing.T) {
 		return done == 3
 	}, time.Minute, 200*time.Millisecond, "the three available recordings were not archived")
 	e.checkPhoneArchive(e.phoneTruth(), 3)
+
+	// An operator's phone import of the same days finds them archived.
+	var out importOutput
+	today := time.Now().UTC()
+	require.NoError(t, e.starter(&out, "import", "--tenant", e.tenant, "--source", "phone",
+		"--from", today.AddDate(0, 0, -4).Format(time.DateOnly), "--to", today.Format(time.DateOnly), "--wait"))
+	require.Equal(t, 3, out.Result.Meetings, "failures: %v", out.Result.Failures)
+	require.Zero(t, out.Result.FilesArchived)
+	require.Equal(t, 3, out.Result.FilesAlreadyArchived)
+	require.True(t, strings.HasPrefix(out.WorkflowID, "import/"+e.tenant+"/phone/"), out.WorkflowID)
 }
