@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/meetvault/meetvault/hostauth"
+	"github.com/meetvault/meetvault/workflows"
 )
 
 // The ingress's OBF and ZAK links, end to end with the simulator's bot
@@ -115,4 +116,46 @@ func (e *env) rawSimBots() []map[string]any {
 	}
 	e.simGET("/_sim/bots", &body)
 	return body.Bots
+}
+
+// A bot the workflow sends to a meeting outside the tenant's account, end to
+// end through the worker: sent on behalf of a user who connected Zoom OAuth,
+// its creation attaches that user's OBF and ZAK links, the provider fetches a token
+// from the ingress, and the recording is archived; sent on behalf of nobody,
+// the workflow ends external_meeting_no_token at once with the advice,
+// without creating a bot the provider would refuse.
+func TestExternalMeetingBotJoinsOnBehalfOfAConnectedUser(t *testing.T) {
+	e := newBotEnv(t)
+	const viaOBF, unaided = 87100000001, 87100000002
+	meetings := []liveMeeting{
+		{"id": viaOBF, "host_id": "owner@acme.test", "external": true, "answer_after_ms": 300, "ends_after_ms": 4000},
+		{"id": unaided, "host_id": "owner@acme.test", "external": true, "ends_after_ms": 20000},
+	}
+	e.simPOST("/_sim/scenario", botScenario(e, meetings))
+	e.enableBots()
+	e.registerTenant()
+	e.connectHost("oauth@acme.test")
+
+	withOBF := e.joinBot(viaOBF, "--on-behalf-of", "oauth@acme.test")
+	bare := e.joinBot(unaided)
+
+	st := e.botResult(withOBF, 2*time.Minute)
+	require.NotNil(t, st.Outcome)
+	require.Equal(t, workflows.BotArchived, st.Outcome.State, "%+v", *st.Outcome)
+	e.requireBotArchived(t, viaOBF, st)
+	bots := e.botsOf(viaOBF)
+	require.NotEmpty(t, bots)
+	joined := ""
+	for _, b := range e.rawSimBots() {
+		if int64(b["meeting_id"].(float64)) == viaOBF {
+			joined, _ = b["joined_with"].(string)
+		}
+	}
+	require.Contains(t, []string{"obf", "zak"}, joined, "the bot joined with a token the ingress minted (both links are attached)")
+
+	st = e.botResult(bare, 2*time.Minute)
+	require.NotNil(t, st.Outcome)
+	require.Equal(t, workflows.BotExternalMeetingNoToken, st.Outcome.State, "%+v", *st.Outcome)
+	require.Contains(t, st.Outcome.Message, "user:read:token")
+	require.Empty(t, e.botsOf(unaided), "no bot is sent that Zoom would refuse")
 }

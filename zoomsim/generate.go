@@ -47,6 +47,10 @@ type GenerateRequest struct {
 	// Webinars adds webinar recordings (types 5, 6 and 9) per account, from
 	// their own random stream too.
 	Webinars int `json:"webinars,omitempty"`
+	// UserSettings sets the recording settings of the first account's
+	// users by position (entry i for user i; null or missing entries keep
+	// the defaults), e.g. a host whose local recording is off.
+	UserSettings []*ScenarioUserSettings `json:"user_settings,omitempty"`
 }
 
 var (
@@ -98,6 +102,13 @@ func generate(req GenerateRequest, now time.Time) (Scenario, error) {
 			company += fmt.Sprint(i / len(companies))
 		}
 		sa.Users = genUsers(r, company, g.Users)
+		if i == 0 {
+			for j, st := range g.UserSettings {
+				if j < len(sa.Users) {
+					sa.Users[j].Settings = st
+				}
+			}
+		}
 		sa.Meetings = genMeetings(r, &g, sa.Users, from, days, stringRatio, oddRatio)
 		sa.Meetings = append(sa.Meetings, genWebinars(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/webinar/%d", i)), &g, sa.Users, from, days)...)
 		sa.PhoneCalls = genPhoneCalls(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/phone/%d", i)), g.PhoneCalls, sa.Users, from, days)

@@ -26,10 +26,9 @@ type ScenarioZoom struct {
 
 const defaultTranscriptLag = 10 * time.Minute
 
-// lateTranscriptsByDefault is off while the pipeline on main does not yet
-// archive recording.transcript_completed (its webhook-only integration test
-// would lose every transcript); turn it on once it does.
-const lateTranscriptsByDefault = false
+// lateTranscriptsByDefault: as on today's Zoom, transcripts finish after the
+// other files and are announced by recording.transcript_completed.
+const lateTranscriptsByDefault = true
 
 func (z *ScenarioZoom) lateTranscripts() bool {
 	if z == nil || z.LateTranscripts == nil {
