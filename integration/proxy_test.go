@@ -87,8 +87,7 @@ func TestOutboundHTTPThroughForwardProxy(t *testing.T) {
 	requireStack(t)
 	var simHost string
 	s3Host := strings.TrimPrefix(mustEnv(t, "MEETVAULT_S3_ENDPOINT"), "http://")
-	var proxy *forwardProxy
-	proxy = newForwardProxy(t, func(h string) string {
+	proxy := newForwardProxy(t, func(h string) string {
 		switch h {
 		case "zoom.test":
 			return simHost

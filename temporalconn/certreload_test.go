@@ -31,7 +31,7 @@ func clientCN(t *testing.T, p testPKI, cfg *tls.Config) string {
 		c, err := ln.Accept()
 		if err == nil {
 			_ = c.(*tls.Conn).Handshake()
-			c.Close()
+			_ = c.Close()
 		}
 	}()
 	require.NoError(t, handshake(ln.Addr().String(), cfg))

@@ -107,7 +107,7 @@ func serveTLS(t *testing.T, p testPKI) string {
 			}
 			_ = c.(*tls.Conn).Handshake()
 			_, _ = c.Read(make([]byte, 1)) // let the client see a rejection
-			c.Close()
+			_ = c.Close()
 		}
 	}()
 	return ln.Addr().String()
@@ -120,7 +120,7 @@ func handshake(addr string, cfg *tls.Config) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	// In TLS 1.3 the server's rejection of a client certificate arrives
 	// after the client's handshake completes: read to see it.
 	_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
