@@ -75,6 +75,8 @@ type ScenarioMeeting struct {
 	// Files defaults to one MP4 and one M4A when absent (null).
 	Files                 []ScenarioFile `json:"files"`
 	ParticipantAudioFiles []ScenarioFile `json:"participant_audio_files,omitempty"`
+	// RTMS makes the meeting stream over RTMS (rtms_scenario.go).
+	RTMS *ScenarioRTMS `json:"rtms,omitempty"`
 }
 
 // ScenarioFile is one recording file of a meeting.
