@@ -67,6 +67,7 @@ type mediaConn struct {
 	kinds MediaType
 	gen   int
 	conn  *websocket.Conn
+	done  chan struct{} // closed when conn's reader returned
 }
 
 // notice is what socket readers tell the Run loop.
@@ -247,6 +248,7 @@ func (s *Session) connectMedia(ctx context.Context, m *mediaConn) error {
 	}
 	m.conn = c
 	m.gen++
+	m.done = make(chan struct{})
 	return nil
 }
 
@@ -283,7 +285,7 @@ func (s *Session) loop(ctx context.Context) error {
 	notices := make(chan notice, 16)
 	go s.readSignaling(ctx, notices)
 	for _, m := range s.media {
-		go s.readMedia(ctx, m, m.conn, m.gen, notices)
+		go s.readMedia(ctx, m.conn, m.gen, m.done, notices)
 	}
 	var reconnectAt <-chan time.Time
 	for {
@@ -339,7 +341,15 @@ func (s *Session) reconnectMedia(ctx context.Context, notices chan notice) error
 	})
 	for _, m := range s.media {
 		if m.conn != nil {
+			// Drain what the server wrote before it closed the socket, so
+			// no frame already sent is lost and old frames never interleave
+			// with the new socket's.
+			select {
+			case <-m.done:
+			case <-time.After(2 * time.Second):
+			}
 			_ = m.conn.CloseNow()
+			<-m.done
 			m.conn = nil
 		}
 		var err error
@@ -363,7 +373,7 @@ func (s *Session) reconnectMedia(ctx context.Context, notices chan notice) error
 		if err != nil {
 			return &LostError{Cause: fmt.Errorf("media socket not restored after %d attempts: %w", b.Attempts, err)}
 		}
-		go s.readMedia(ctx, m, m.conn, m.gen, notices)
+		go s.readMedia(ctx, m.conn, m.gen, m.done, notices)
 	}
 	return s.call(func(h Handler) error {
 		return h.OnState(State{Kind: "media_reconnected", Timestamp: time.Now().UnixMilli()})
@@ -444,7 +454,8 @@ func (s *Session) onState(u stateUpdate) (notice, bool) {
 	return notice{}, false
 }
 
-func (s *Session) readMedia(ctx context.Context, m *mediaConn, c *websocket.Conn, gen int, notices chan<- notice) {
+func (s *Session) readMedia(ctx context.Context, c *websocket.Conn, gen int, done chan struct{}, notices chan<- notice) {
+	defer close(done)
 	for {
 		_, b, err := c.Read(ctx)
 		if err != nil {
