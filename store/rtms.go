@@ -130,3 +130,11 @@ func (s *Store) RTMSRevocations(ctx context.Context, tenantID string) ([]RTMSRev
 		return r, err
 	})
 }
+
+// RefreshFilesArchived recounts the conversation's archived files.
+func (s *Store) RefreshFilesArchived(ctx context.Context, k ConversationKey) error {
+	_, err := s.pool.Exec(ctx, `UPDATE conversations SET files_archived = (SELECT count(*) FROM recording_files f
+			WHERE f.tenant_id=$1 AND f.source=$2 AND f.conversation_uuid=$3), updated_at = now()
+		WHERE tenant_id=$1 AND source=$2 AND conversation_uuid=$3`, k.TenantID, k.Source, k.ConversationUUID)
+	return err
+}
