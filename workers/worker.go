@@ -18,12 +18,13 @@ import (
 // workers runs the main worker (workflows and short activities), the
 // download worker (ArchiveFile, bounded separately) and the Zoom worker
 // (Zoom API activities, rate-capped by the server for all workers).
-type workers struct{ main, downloads, zoom worker.Worker }
+type workers struct{ main, downloads, zoom, rtms worker.Worker }
 
 func (w *workers) Stop() {
 	w.main.Stop()
 	w.downloads.Stop()
 	w.zoom.Stop()
+	w.rtms.Stop()
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
@@ -53,6 +54,10 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	main.RegisterWorkflow(workflows.Tenant)
 	main.RegisterWorkflow(workflows.MeetingBot)
 	main.RegisterActivity(acts)
+	rtmsWorker, err := registerRTMS(d, cfg, main, log)
+	if err != nil {
+		return nil, err
+	}
 
 	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentFiles,
@@ -81,8 +86,14 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		downloads.Stop()
 		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.ZoomTaskQueue(tq), err)
 	}
+	if err := rtmsWorker.Start(); err != nil {
+		main.Stop()
+		downloads.Stop()
+		zoomQueue.Stop()
+		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.RTMSTaskQueue(tq), err)
+	}
 	log.Info("workers started", "task_queue", tq, "download_task_queue", workflows.DownloadTaskQueue(tq),
 		"max_concurrent_downloads", cfg.Worker.MaxConcurrentFiles, "zoom_task_queue", workflows.ZoomTaskQueue(tq),
 		"zoom_queue_rate", cfg.Zoom.QueueRate)
-	return &workers{main: main, downloads: downloads, zoom: zoomQueue}, nil
+	return &workers{main: main, downloads: downloads, zoom: zoomQueue, rtms: rtmsWorker}, nil
 }
