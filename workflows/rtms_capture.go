@@ -116,6 +116,7 @@ func (w *rtmsCapture) run(ctx workflow.Context) (RTMSCaptureResult, error) {
 		})
 		cause = "reconnect"
 		if w.urlGen != gen {
+			w.markFailover(ctx) // the connection was lost because Zoom's server failed over
 			cause, attempt = "failover", 0
 		} else {
 			attempt++
@@ -203,10 +204,21 @@ func (w *rtmsCapture) episode(ctx workflow.Context, cause string) (activities.Ca
 		res.Outcome = "" // lost because the server failed over: the new URL is waiting
 	}
 	if res.Outcome == "" && w.urlGen != gen {
-		w.state.Interruptions = append(w.state.Interruptions, activities.RTMSInterruption{Start: workflow.Now(ctx).UTC(), Cause: "failover"})
-		w.state.Reconnected = true
+		w.markFailover(ctx)
 	}
 	return res, nil
+}
+
+// markFailover records that the connection ended because Zoom's server
+// failed over: the open "connection_lost" interruption is relabelled, or a
+// new one opened; the next episode closes it.
+func (w *rtmsCapture) markFailover(ctx workflow.Context) {
+	w.state.Reconnected = true
+	if n := len(w.state.Interruptions); n > 0 && w.state.Interruptions[n-1].End.IsZero() {
+		w.state.Interruptions[n-1].Cause = "failover"
+		return
+	}
+	w.state.Interruptions = append(w.state.Interruptions, activities.RTMSInterruption{Start: workflow.Now(ctx).UTC(), Cause: "failover"})
 }
 
 func (w *rtmsCapture) attempts() int {
