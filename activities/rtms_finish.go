@@ -131,6 +131,21 @@ func fileExt(key string) string {
 func (a *RTMSActivities) RevokeRTMS(ctx context.Context, in RevokeRTMSInput) (RevokeRTMSResult, error) {
 	segs := append([]RTMSSegment(nil), in.State.Segments...)
 	segs = append(segs, RTMSSegment{Kind: "manifest", Key: rtmsKeyPrefix(in.Stream) + "manifest.json"})
+	// Objects a crashed attempt wrote after its last heartbeat are not in the
+	// state: the stream's prefix is listed so they are deleted too.
+	known := map[string]bool{}
+	for _, s := range segs {
+		known[s.Key] = true
+	}
+	extra, err := listKeys(ctx, a.Archive.Client(), a.Archive.Bucket(), rtmsKeyPrefix(in.Stream))
+	if err != nil {
+		return RevokeRTMSResult{}, err
+	}
+	for _, k := range extra {
+		if !known[k] {
+			segs = append(segs, RTMSSegment{Kind: "unlisted", Key: k})
+		}
+	}
 	rec := store.RTMSRevocation{
 		TenantID: in.Stream.TenantID, StreamID: in.Stream.StreamID, MeetingUUID: in.Stream.ConversationUUID(),
 		RevokedAt: in.RevokedAt, RevokedBy: in.RevokedBy, Objects: []store.RevokedObject{},
@@ -190,4 +205,20 @@ func deleteObject(ctx context.Context, cl *s3.Client, bucket, key, version strin
 	}
 	_, err := cl.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	return err
+}
+
+// listKeys lists every key under prefix.
+func listKeys(ctx context.Context, cl *s3.Client, bucket, prefix string) ([]string, error) {
+	var keys []string
+	p := s3.NewListObjectsV2Paginator(cl, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rtms: list %s: %w", prefix, err)
+		}
+		for _, o := range page.Contents {
+			keys = append(keys, aws.ToString(o.Key))
+		}
+	}
+	return keys, nil
 }

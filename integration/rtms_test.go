@@ -298,3 +298,42 @@ func TestRTMSRevokedStreamIsDeletedWithItsRecord(t *testing.T) {
 	sort.Strings(keys)
 	require.NotEmpty(t, keys)
 }
+
+func TestRTMSWorkerKilledMidStreamReconnectsIntoNewSegments(t *testing.T) {
+	e, uuid := rtmsEnv(t)
+	stream := e.startRTMS(uuid, zoomsim.ScenarioRTMS{DurationMS: 25000, VideoFPS: -1, TranscriptEveryMS: 1000})
+	id := workflows.RTMSCaptureID(e.tenant, uuid, stream)
+	require.Eventually(t, func() bool {
+		return e.rtmsTruth(stream).AudioFramesSent > 150 // 3 s captured, a few segments written
+	}, 20*time.Second, 100*time.Millisecond)
+	e.killWorker()
+	killedAt := time.Now()
+	e.startWorker()
+	res := e.captureResult(uuid, stream, 90*time.Second)
+	truth := e.rtmsTruth(stream)
+	require.Equal(t, workflows.StatusCaptured, res.Status, "%s: %s", id, res.Message)
+
+	var restart *time.Time
+	for _, in := range res.Interruptions {
+		if in.Cause == "worker_restart" {
+			require.False(t, in.End.IsZero())
+			require.True(t, in.End.After(killedAt), "ends when the retry reconnected")
+			restart = &in.End
+		}
+	}
+	require.NotNil(t, restart, "the interruption is recorded: %v", res.Interruptions)
+	m := e.manifest(res)
+	sum := sha256.Sum256(e.archivedPCM(m))
+	require.Equal(t, m.AudioMediaSHA256, hex.EncodeToString(sum[:]), "the archive is consistent with its manifest")
+	var disconnected int64
+	for _, g := range m.Gaps {
+		if g.Reason == "disconnected" {
+			disconnected += g.EndMS - g.StartMS
+		}
+	}
+	lostMS := (truth.AudioBytesSent - m.AudioBytes) / 32
+	require.Positive(t, disconnected, "the outage is a recorded gap")
+	require.GreaterOrEqual(t, disconnected, lostMS, "every byte not archived lies in a recorded gap")
+	require.Less(t, disconnected, int64(25000), "capture continued after the restart")
+	t.Logf("worker kill: %d ms of audio not archived, %d ms of gap recorded, %d segments", lostMS, disconnected, res.Segments)
+}

@@ -156,7 +156,7 @@ func (w *rtmsCapture) episode(ctx workflow.Context, cause string) (activities.Ca
 	actx = workflow.WithActivityOptions(actx, workflow.ActivityOptions{
 		TaskQueue:           RTMSTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		StartToCloseTimeout: 24 * time.Hour,
-		HeartbeatTimeout:    20 * time.Second,
+		HeartbeatTimeout:    10 * time.Second, // a killed worker's stream is picked up within Zoom's 60 s window
 		WaitForCancellation: true,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second,
