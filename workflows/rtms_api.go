@@ -76,6 +76,8 @@ type RTMSCaptureResult struct {
 	Interruptions []activities.RTMSInterruption `json:"interruptions"`
 	Segments      int                           `json:"segments"`
 	AudioSHA256   string                        `json:"audio_media_sha256,omitempty"`
+	AudioBytes    int64                         `json:"audio_bytes"`
+	Transcripts   int                           `json:"transcripts"`
 	Manifest      string                        `json:"manifest,omitempty"`
 	Revoked       *activities.RevokeRTMSResult  `json:"revoked,omitempty"`
 }

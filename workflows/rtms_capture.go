@@ -296,5 +296,6 @@ func (w *rtmsCapture) setStatus(ctx workflow.Context, status string) {
 func (w *rtmsCapture) view() RTMSCaptureResult {
 	v := w.result
 	v.Gaps, v.Interruptions, v.Segments = w.state.Gaps, w.state.Interruptions, len(w.state.Segments)
+	v.AudioBytes, v.Transcripts = w.state.AudioBytes, w.state.Transcripts
 	return v
 }
