@@ -164,7 +164,7 @@ func newRTMSCapture(ar *archive.Store, s RTMSStream, st RTMSCaptureState, cfg RT
 	}
 	c := &rtmsCapture{
 		ar: ar, stream: s, cfg: cfg, prefix: rtmsKeyPrefix(s), st: st, audioHash: h,
-		audio:      newRTMSSegment("audio", "wav", "audio/wav"),
+		audio:      newRTMSSegment("audio", "wav", "audio/wav").withHeader(44, cfg.SegmentBytes),
 		transcript: newRTMSSegment("transcript", "jsonl", "application/x-ndjson"),
 		events:     newRTMSSegment("events", "jsonl", "application/x-ndjson"),
 		video:      newRTMSSegment("video", "bin", "application/octet-stream"),
@@ -258,7 +258,7 @@ func (c *rtmsCapture) OnFrame(f rtms.Frame) error {
 		kind = "share"
 	}
 	sum := sha256.Sum256(f.Data)
-	line, _ := json.Marshal(rtmsFrameIndex{Offset: int64(c.video.buf.Len()), Length: len(f.Data), Timestamp: f.Timestamp,
+	line, _ := json.Marshal(rtmsFrameIndex{Offset: int64(c.video.size()), Length: len(f.Data), Timestamp: f.Timestamp,
 		Kind: kind, UserID: f.UserID, UserName: f.UserName, SHA256: fmt.Sprintf("%x", sum)})
 	c.video.index.Write(append(line, '\n'))
 	c.video.buf.Write(f.Data)
@@ -316,7 +316,7 @@ func (c *rtmsCapture) maybeCheckpoint(seg *rtmsSegment) error {
 	if c.herr != nil {
 		return c.herr
 	}
-	if seg.buf.Len() < c.cfg.SegmentBytes {
+	if seg.size() < c.cfg.SegmentBytes {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -364,8 +364,8 @@ func (c *rtmsCapture) checkpointLocked(ctx context.Context) error {
 func (c *rtmsCapture) writeSegment(ctx context.Context, seg *rtmsSegment) error {
 	seq := c.st.Seq[seg.kind] + 1
 	body := seg.buf.Bytes()
-	if seg.kind == "audio" {
-		body = append(wavHeader(seg.buf.Len()), body...)
+	if seg.header > 0 {
+		copy(body, wavHeader(len(body)-seg.header)) // the space reserved at reset
 	}
 	key := fmt.Sprintf("%s%s-%05d.%s", c.prefix, seg.kind, seq, seg.ext)
 	media := hexSum(seg.media)
@@ -428,7 +428,8 @@ func (c *rtmsCapture) keepDurable(runCtx, actCtx context.Context, age time.Durat
 		}
 		if time.Since(last) >= age {
 			last = time.Now()
-			ctx, cancel := context.WithTimeout(runCtx, time.Minute)
+			// Not runCtx: a write under way when the session ends completes.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(runCtx), time.Minute)
 			c.mu.Lock()
 			if err := c.checkpointLocked(ctx); err != nil && c.herr == nil {
 				c.herr = err

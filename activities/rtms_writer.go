@@ -32,13 +32,28 @@ type rtmsSegment struct {
 	startMS, endMS         int64
 	items                  int
 	index                  bytes.Buffer // video: one JSON line per frame
+	// header bytes are reserved at the start of buf (the WAV header, written
+	// in place when the segment is written: no copy of the PCM).
+	header   int
+	capacity int
+}
+
+// withHeader reserves n header bytes and sizes the buffer for capacity
+// payload bytes once, so it never grows by doubling past the segment size.
+func (s *rtmsSegment) withHeader(n, capacity int) *rtmsSegment {
+	s.header, s.capacity = n, capacity
+	s.reset()
+	return s
 }
 
 func newRTMSSegment(kind, ext, contentType string) *rtmsSegment {
 	return &rtmsSegment{kind: kind, ext: ext, contentType: contentType, media: sha256.New()}
 }
 
-func (s *rtmsSegment) empty() bool { return s.buf.Len() == 0 }
+func (s *rtmsSegment) empty() bool { return s.buf.Len() <= s.header }
+
+// size is the payload held.
+func (s *rtmsSegment) size() int { return s.buf.Len() - s.header }
 
 func (s *rtmsSegment) span(ms int64) {
 	if s.startMS == 0 || ms < s.startMS {
@@ -49,6 +64,10 @@ func (s *rtmsSegment) span(ms int64) {
 
 func (s *rtmsSegment) reset() {
 	s.buf.Reset()
+	if s.capacity > 0 && s.buf.Cap() < s.header+s.capacity+1280 {
+		s.buf.Grow(s.header + s.capacity + 1280) // a packet may overshoot the segment size
+	}
+	s.buf.Write(make([]byte, s.header))
 	s.index.Reset()
 	s.media.Reset()
 	s.startMS, s.endMS, s.items = 0, 0, 0

@@ -295,6 +295,7 @@ func (s *Session) loop(ctx context.Context) error {
 		case n := <-notices:
 			switch n.kind {
 			case "ended":
+				s.drainMedia()
 				return &EndedError{Reason: n.reason}
 			case "lost":
 				return &LostError{Cause: n.err}
@@ -318,6 +319,23 @@ func (s *Session) loop(ctx context.Context) error {
 			if err := s.reconnectMedia(ctx, notices); err != nil {
 				return err
 			}
+		}
+	}
+}
+
+// drainMedia lets the media readers deliver what the server sent before it
+// closed the media sockets at the stream's end (the signalling socket may
+// announce the end before a loaded client has read the last frames).
+func (s *Session) drainMedia() {
+	deadline := time.After(5 * time.Second)
+	for _, m := range s.media {
+		if m.conn == nil {
+			continue
+		}
+		select {
+		case <-m.done:
+		case <-deadline:
+			return
 		}
 	}
 }

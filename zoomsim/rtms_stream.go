@@ -237,10 +237,12 @@ func (st *rtmsStream) emitAudio(f, at int) {
 		st.mu.Unlock()
 		return
 	}
+	st.flushBuffered(p)
 	st.sendAudio(p, f)
 }
 
-// flushBuffered sends the audio buffered before the first connect.
+// flushBuffered sends the audio buffered before the first connect. Only the
+// pump sends audio, so buffered frames always precede live ones.
 func (st *rtmsStream) flushBuffered(p *rtmsPeer) {
 	st.mu.Lock()
 	buf := st.buffer

@@ -205,11 +205,7 @@ func (s *Server) rtmsSignal(w http.ResponseWriter, r *http.Request) {
 		case 7:
 			st.mu.Lock()
 			st.ready = st.sig == p
-			m := st.media
 			st.mu.Unlock()
-			if m != nil {
-				st.flushBuffered(m)
-			}
 			st.joinEvents()
 		case 5:
 			st.mu.Lock()
@@ -263,13 +259,9 @@ func (s *Server) rtmsMedia(w http.ResponseWriter, r *http.Request) {
 	old := st.media
 	st.media = p
 	st.t.Connections.Media++
-	ready := st.ready
 	st.mu.Unlock()
 	if old != nil {
 		old.close(websocket.StatusPolicyViolation, "displaced by a new connection")
-	}
-	if ready {
-		st.flushBuffered(p)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -130,6 +130,9 @@ func run(n, seconds int, bin string) error {
 				return
 			case <-time.After(time.Second):
 				peak = max(peak, rss(w.Pid()))
+				// Zoom retries an unanswered webhook after 5, 20 and 60
+				// minutes; the simulated clock runs those retries now.
+				sim.AdvanceClock(6 * time.Minute)
 			}
 		}
 	})
@@ -184,6 +187,9 @@ func run(n, seconds int, bin string) error {
 		lost += tr.AudioFramesLost + tr.AudioFramesSent - int(res.AudioBytes/640)
 		if res.AudioSHA256 == tr.AudioMediaSHA256 && res.Status == workflows.StatusCaptured {
 			exact++
+		} else if os.Getenv("RTMSBENCH_DEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "%s: %s conns %d truth %+v lost %d sent %d archived %d gaps %v interruptions %v\n", m.UUID, res.Status, res.Connections,
+				tr.Connections, tr.AudioFramesLost, tr.AudioFramesSent, res.AudioBytes/640, res.Gaps, res.Interruptions)
 		}
 	}
 	fmt.Printf("| %d | %d/%d | %d | %d | %.0f%% of a core | %.2f%% | %.0f MiB | %.2f MiB |\n",
