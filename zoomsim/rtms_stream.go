@@ -191,6 +191,8 @@ func (st *rtmsStream) stop(reason int) {
 	}
 	st.stopped, st.stopReason = true, reason
 	st.t.State, st.t.StopReason = "stopped", reason
+	st.t.AudioFramesLost += len(st.buffer) // buffered for a client that never connected
+	st.buffer = nil
 	m, sig := st.media, st.sig
 	st.media, st.sig = nil, nil
 	st.mu.Unlock()

@@ -125,11 +125,15 @@ func (s *Server) rtmsAccept(w http.ResponseWriter, r *http.Request, wantType int
 		return nil, nil, hs, false
 	}
 	st.mu.Lock()
-	dead := r.PathValue("server") != "sim-"+strconv.Itoa(st.server) || st.stopped
+	dead, stopped := r.PathValue("server") != "sim-"+strconv.Itoa(st.server), st.stopped
 	st.mu.Unlock()
+	if stopped {
+		p.refuse(wantType+1, 2, "INVALID_RTMS_STREAM_ID") // the stream is over
+		return nil, nil, hs, false
+	}
 	if dead {
-		// The server this URL names failed over (or the stream is over):
-		// it is gone, so the socket just closes.
+		// The server this URL names failed over: it is gone, so the
+		// socket just closes.
 		_ = c.Close(websocket.StatusInternalError, "server unavailable")
 		return nil, nil, hs, false
 	}

@@ -29,24 +29,25 @@ import (
 
 func main() {
 	streams := flag.String("streams", "100,500", "concurrent streams per run (comma-separated)")
-	seconds := flag.Int("seconds", 30, "length of every stream")
+	seconds := flag.Int("seconds", 90, "length of every stream")
+	ramp := flag.Int("ramp", 10, "streams started per second (Zoom's webhooks reach one URL one at a time in the simulator)")
 	bin := flag.String("bin", "bin", "directory holding the workers and starter binaries")
 	flag.Parse()
-	fmt.Printf("| streams | byte-exact | frames sent | frames lost | worker CPU (avg) | CPU per stream | worker RSS (peak) | RSS per stream |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| streams | byte-exact | frames sent | frames lost | worker CPU (steady) | CPU per stream | worker RSS (peak) | RSS per stream |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range strings.Split(*streams, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "rtmsbench: -streams:", err)
 			os.Exit(2)
 		}
-		if err := run(n, *seconds, *bin); err != nil {
+		if err := run(n, *seconds, *ramp, *bin); err != nil {
 			fmt.Fprintln(os.Stderr, "rtmsbench:", err)
 			os.Exit(1)
 		}
 	}
 }
 
-func run(n, seconds int, bin string) error {
+func run(n, seconds, ramp int, bin string) error {
 	ctx := context.Background()
 	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY", "MEETVAULT_S3_ENDPOINT"); err != nil {
 		return err
@@ -111,16 +112,33 @@ func run(n, seconds int, bin string) error {
 	defer tc.Close()
 
 	ids := make([]string, n)
+	started := time.Now()
 	for i, m := range acct.Meetings {
+		time.Sleep(time.Until(started.Add(time.Duration(i) * time.Second / time.Duration(ramp))))
 		st, err := sim.StartRTMS(zoomsim.RTMSStartRequest{MeetingUUID: m.UUID})
 		if err != nil {
 			return err
 		}
 		ids[i] = workflows.RTMSCaptureID(tenant, m.UUID, st.RTMSStreamID)
 	}
-	started := time.Now()
+	rampDone := time.Now()
 	cpu0 := cpuTicks(w.Pid())
-	var peak int64
+	var peak, steadyTicks int64
+	var steadySecs float64
+	steadyDone := make(chan struct{})
+	go func() {
+		// Steady state: every stream connected and streaming, none ended
+		// (from 10 s after the last start until 2 s before the first end).
+		defer close(steadyDone)
+		window := started.Add(time.Duration(seconds-2)*time.Second).Sub(rampDone.Add(10 * time.Second))
+		if window < 5*time.Second {
+			return
+		}
+		time.Sleep(time.Until(rampDone.Add(10 * time.Second)))
+		t0, c0 := time.Now(), cpuTicks(w.Pid())
+		time.Sleep(window)
+		steadyTicks, steadySecs = cpuTicks(w.Pid())-c0, time.Since(t0).Seconds()
+	}()
 	stopSampling := make(chan struct{})
 	var sampler sync.WaitGroup
 	sampler.Go(func() {
@@ -169,8 +187,12 @@ func run(n, seconds int, bin string) error {
 		})
 	}
 	wg.Wait()
+	<-steadyDone
 	elapsed := time.Since(started)
 	cpu := float64(cpuTicks(w.Pid())-cpu0) / 100 / elapsed.Seconds() // ticks at 100 Hz
+	if steadySecs > 0 {
+		cpu = float64(steadyTicks) / 100 / steadySecs
+	}
 	close(stopSampling)
 	sampler.Wait()
 	if len(errs) > 0 {
@@ -192,6 +214,7 @@ func run(n, seconds int, bin string) error {
 				tr.Connections, tr.AudioFramesLost, tr.AudioFramesSent, res.AudioBytes/640, res.Gaps, res.Interruptions)
 		}
 	}
+	fmt.Fprintf(os.Stderr, "rtmsbench: %d streams: all captures finished %.0f s after the first rtms_started\n", n, elapsed.Seconds())
 	fmt.Printf("| %d | %d/%d | %d | %d | %.0f%% of a core | %.2f%% | %.0f MiB | %.2f MiB |\n",
 		n, exact, n, sent, lost, 100*cpu, 100*cpu/float64(n), float64(peak)/1024, float64(peak)/1024/float64(n))
 	return nil
