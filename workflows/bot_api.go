@@ -33,7 +33,7 @@ const (
 	BotPhaseWaitingRoom     = "waiting_room"     // held in the waiting room
 	BotPhaseAwaitingConsent = "awaiting_consent" // in the call, asking the host to record
 	BotPhaseRecording       = "recording"        // recording
-	BotPhaseLeaving         = "leaving"          // asked to leave; waiting for the call to end
+	BotPhaseLeaving         = "leaving"          // asked to leave, or the call ended unrecorded; waiting for the provider to confirm
 	BotPhaseProcessing      = "processing"       // call over; the provider renders the media
 	BotPhaseArchiving       = "archiving"        // media streaming into the archive
 )
@@ -42,18 +42,19 @@ const (
 // bots"). Each comes with a sub code (the provider's, or ours) and a message
 // a user can act on.
 const (
-	BotArchived            = "archived"                 // recorded and archived
-	BotArchiveFailed       = "archive_failed"           // recorded, but the media could not be archived
-	BotHostDenied          = "host_denied"              // the host declined recording; respected
-	BotSettingsBlocked     = "settings_blocked"         // the host's Zoom settings forbid local recording
-	BotHostNotPresent      = "host_not_present"         // nobody with the host role answered before the consent timeout
-	BotWaitingRoomTimeout  = "waiting_room_timeout"     // nobody admitted the bot
-	BotJoinFailed          = "join_failed"              // the bot could not enter the meeting
-	BotMeetingEnded        = "meeting_ended_unrecorded" // the meeting ended before recording started
-	BotLeftByRequest       = "left_by_request"          // an operator took the bot out before it recorded
-	BotRemoved             = "bot_removed"              // a participant removed the bot
-	BotProviderUnavailable = "provider_unavailable"     // the bot provider refused to create a bot
-	BotEndedUnknown        = "ended_unknown"            // the provider ended the bot with a sub code we do not know
+	BotArchived               = "archived"                  // recorded and archived
+	BotArchiveFailed          = "archive_failed"            // recorded, but the media could not be archived
+	BotHostDenied             = "host_denied"               // the host declined recording; respected
+	BotSettingsBlocked        = "settings_blocked"          // the host's Zoom settings forbid local recording
+	BotHostNotPresent         = "host_not_present"          // nobody with the host role answered before the consent timeout
+	BotWaitingRoomTimeout     = "waiting_room_timeout"      // nobody admitted the bot
+	BotJoinFailed             = "join_failed"               // the bot could not enter the meeting
+	BotMeetingEnded           = "meeting_ended_unrecorded"  // the meeting ended before recording started
+	BotLeftByRequest          = "left_by_request"           // an operator took the bot out before it recorded
+	BotRemoved                = "bot_removed"               // a participant removed the bot
+	BotProviderUnavailable    = "provider_unavailable"      // the bot provider refused to create a bot
+	BotExternalMeetingNoToken = "external_meeting_no_token" // a meeting outside the tenant's Zoom account, and no OBF token or ZAK
+	BotEndedUnknown           = "ended_unknown"             // the provider ended the bot with a sub code we do not know
 )
 
 // Sub codes meetvault adds where the provider has none.
@@ -63,6 +64,17 @@ const (
 	SubCodeLeaveRequested     = "meetvault_leave_requested"      // starter bot leave
 	SubCodeProviderError      = "meetvault_provider_error"       // bot creation failed at the provider
 	SubCodeMaxDuration        = "meetvault_max_duration"         // the bot stayed longer than policy allows
+	SubCodeNoOBFToken         = "meetvault_no_obf_token"         // bot creation found no OBF token or ZAK for an outside meeting
+)
+
+// Names other packages define on branches not merged yet; replace them
+// with those once they land: activities.BotExternalMeetingNoToken (the
+// error type of CreateBot when an outside meeting has no OBF token or ZAK)
+// and botprovider.SubCodeZoomOBFTokenRequired (the provider's fatal sub
+// code for a bot that came without one).
+const (
+	errTypeBotExternalMeetingNoToken = "BotExternalMeetingNoToken"
+	subCodeZoomOBFTokenRequired      = "zoom_obf_token_required"
 )
 
 // BotPolicy tunes a MeetingBot; zero fields take the defaults.
@@ -128,13 +140,21 @@ type MeetingBotInput struct {
 	BotName   string    `json:"bot_name,omitempty"`
 	JoinAt    time.Time `json:"join_at,omitzero"`
 	Policy    BotPolicy `json:"policy,omitzero"`
-	// Resume and Carry carry the state across continue-as-new.
+	// State is the whole state a run continued as new with; callers leave
+	// it nil.
+	State *meetingBotState `json:"state,omitempty"`
+
+	// Deprecated: Resume and Carry are what runs of the previous release
+	// continued as new with; a new run still reads them (legacyState), none
+	// writes them. Remove them with BotCarry.
 	Resume *BotState `json:"resume,omitempty"`
 	Carry  *BotCarry `json:"carry,omitempty"`
 }
 
-// BotCarry is the lifecycle state a MeetingBot keeps beside its BotState
-// (reset for each new bot, except what the archive needs).
+// BotCarry is what a MeetingBot of the previous release carried beside
+// its BotState through continue-as-new.
+//
+// Deprecated: read only, by legacyState.
 type BotCarry struct {
 	PhaseSince time.Time `json:"phase_since"` // when the current phase began
 	// LatestAt is the provider time of the newest status applied.
@@ -199,7 +219,7 @@ type BotState struct {
 	// Outcome is set once the workflow has ended (or decided how it ends).
 	Outcome *BotOutcome `json:"outcome,omitempty"`
 
-	// Internal counters, carried across continue-as-new.
+	// Counters of the ladder.
 	JoinAttempts  int  `json:"join_attempts"`
 	Reasks        int  `json:"reasks"`
 	FallbackTried bool `json:"fallback_tried"`

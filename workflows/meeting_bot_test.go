@@ -36,6 +36,7 @@ type fakeProvider struct {
 	bots     []*fakeBot
 	chats    []activities.BotChatInput
 	creates  []activities.CreateBotInput
+	created  []time.Time                // when each CreateBot call came (attempts included)
 	plans    []activities.PlanBotResult // answers of successive PlanBot calls; the last repeats
 	planned  int
 	failures []error // CreateBot errors for the first calls
@@ -67,6 +68,7 @@ func (p *fakeProvider) install(a *activities.Activities) {
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.creates = append(p.creates, in)
+			p.created = append(p.created, p.now())
 			if len(p.failures) > 0 {
 				err := p.failures[0]
 				p.failures = p.failures[1:]
