@@ -130,7 +130,7 @@ func run(n, seconds, ramp int, bin string) error {
 		// Steady state: every stream connected and streaming, none ended
 		// (from 10 s after the last start until 2 s before the first end).
 		defer close(steadyDone)
-		window := started.Add(time.Duration(seconds-2)*time.Second).Sub(rampDone.Add(10 * time.Second))
+		window := started.Add(time.Duration(seconds-2) * time.Second).Sub(rampDone.Add(10 * time.Second))
 		if window < 5*time.Second {
 			return
 		}
