@@ -66,8 +66,8 @@ func (p *rtmsPeer) keepAlive(ctx context.Context, every time.Duration, onTimeout
 		idle := time.Since(p.lastSent) >= every
 		if p.outstanding >= 3 {
 			p.mu.Unlock()
-			onTimeout()
 			p.close(websocket.StatusPolicyViolation, "keep-alive timeout")
+			onTimeout()
 			return
 		}
 		if idle {
