@@ -65,7 +65,10 @@ func registerRTMS(d *deps, cfg config.Config, main worker.Worker, log *slog.Logg
 	main.RegisterActivity(acts.RevokeRTMS)
 	w := worker.New(d.temporal, workflows.RTMSTaskQueue(cfg.Temporal.TaskQueue), worker.Options{
 		MaxConcurrentActivityExecutionSize: s.MaxStreams,
-		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+		// Heartbeats carry the capture's durable state: at most one every
+		// 10 s per stream reaches the server (its timeout is 30 s).
+		MaxHeartbeatThrottleInterval: 10 * time.Second,
+		WorkerStopTimeout:            cfg.Worker.ShutdownGrace,
 	})
 	w.RegisterActivity(acts.CaptureRTMS)
 	return w, nil

@@ -88,10 +88,16 @@ func (w *rtmsCapture) run(ctx workflow.Context) (RTMSCaptureResult, error) {
 			return w.fail(ctx, err)
 		}
 		outcome, message = res.Outcome, res.Message
-		if res.Outcome == activities.RTMSRefused {
+		if res.Outcome == activities.RTMSRefused && len(w.state.Segments) == 0 {
 			w.result.Status, w.result.Message = StatusRefused, res.Message
 			w.setStatus(ctx, StatusRefused)
 			return w.result, nil
+		}
+		if res.Outcome == activities.RTMSRefused {
+			// A reconnect refused after media was captured (the stream ended
+			// meanwhile): what was captured is finalised.
+			w.result.Message = res.Message
+			break
 		}
 		if res.Outcome == activities.RTMSEnded {
 			endedReason = res.StopReason
@@ -156,7 +162,10 @@ func (w *rtmsCapture) episode(ctx workflow.Context, cause string) (activities.Ca
 	actx = workflow.WithActivityOptions(actx, workflow.ActivityOptions{
 		TaskQueue:           RTMSTaskQueue(workflow.GetInfo(ctx).TaskQueueName),
 		StartToCloseTimeout: 24 * time.Hour,
-		HeartbeatTimeout:    10 * time.Second, // a killed worker's stream is picked up within Zoom's 60 s window
+		// A killed worker's stream is picked up within Zoom's 60 s window; the
+		// capture worker sends heartbeats at least every 10 s (RTMS worker
+		// options), leaving 20 s of slack for a loaded server.
+		HeartbeatTimeout:    30 * time.Second,
 		WaitForCancellation: true,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second,
