@@ -115,6 +115,9 @@ func (a *RTMSActivities) CaptureRTMS(ctx context.Context, in CaptureRTMSInput) (
 	if ferr := c.checkpoint(wctx); ferr != nil {
 		return CaptureRTMSResult{}, fmt.Errorf("rtms: writing the capture's last segments: %w", ferr)
 	}
+	// A retry (worker shutdown, a failed write) resumes after this checkpoint,
+	// not an older one: the SDK sends the last details with the failure.
+	activity.RecordHeartbeat(ctx, c.durable())
 	if herr := c.handlerErr(); herr != nil {
 		return CaptureRTMSResult{}, herr // S3 trouble mid-stream: the retry resumes from the heartbeat
 	}
