@@ -301,7 +301,9 @@ func TestRTMSRevokedStreamIsDeletedWithItsRecord(t *testing.T) {
 
 func TestRTMSWorkerKilledMidStreamReconnectsIntoNewSegments(t *testing.T) {
 	e, uuid := rtmsEnv(t)
-	stream := e.startRTMS(uuid, zoomsim.ScenarioRTMS{DurationMS: 25000, VideoFPS: -1, TranscriptEveryMS: 1000})
+	// Zoom keeps a stream about 60 s for a client to come back; the worker's
+	// capture is picked up after its heartbeat timeout (30 s).
+	stream := e.startRTMS(uuid, zoomsim.ScenarioRTMS{DurationMS: 50000, VideoFPS: -1, TranscriptEveryMS: 1000})
 	id := workflows.RTMSCaptureID(e.tenant, uuid, stream)
 	require.Eventually(t, func() bool {
 		return e.rtmsTruth(stream).AudioFramesSent > 150 // 3 s captured, a few segments written
@@ -309,7 +311,7 @@ func TestRTMSWorkerKilledMidStreamReconnectsIntoNewSegments(t *testing.T) {
 	e.killWorker()
 	killedAt := time.Now()
 	e.startWorker()
-	res := e.captureResult(uuid, stream, 90*time.Second)
+	res := e.captureResult(uuid, stream, 120*time.Second)
 	truth := e.rtmsTruth(stream)
 	require.Equal(t, workflows.StatusCaptured, res.Status, "%s: %s", id, res.Message)
 
@@ -334,6 +336,6 @@ func TestRTMSWorkerKilledMidStreamReconnectsIntoNewSegments(t *testing.T) {
 	lostMS := (truth.AudioBytesSent - m.AudioBytes) / 32
 	require.Positive(t, disconnected, "the outage is a recorded gap")
 	require.GreaterOrEqual(t, disconnected, lostMS, "every byte not archived lies in a recorded gap")
-	require.Less(t, disconnected, int64(25000), "capture continued after the restart")
+	require.Less(t, disconnected, int64(40000), "capture continued after the restart")
 	t.Logf("worker kill: %d ms of audio not archived, %d ms of gap recorded, %d segments", lostMS, disconnected, res.Segments)
 }
