@@ -31,9 +31,17 @@ type Activities struct {
 	// hosts who connected Zoom OAuth (nil: no join tokens).
 	Bots  *botprovider.Client
 	Hosts HostDirectory
+	// Egress limits where downloads go (zero value: Zoom's hosts only).
+	Egress Egress
 
 	mu      sync.Mutex
 	clients map[string]cachedClient
+
+	botMediaOnce sync.Once
+	botMedia     *http.Client
+
+	policyMu sync.Mutex
+	policies map[string]*zoom.DownloadPolicy // by allowlist
 }
 
 type cachedClient struct {
@@ -74,6 +82,7 @@ func (a *Activities) zoomClient(ctx context.Context, tenantID string) (*zoom.Cli
 		HTTPClient:   a.HTTPClient,
 		UserAgent:    "meetvault",
 		Limiter:      a.limiter(t.ZoomAccountID),
+		Downloads:    a.downloadPolicy(tenantID),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tenant %s: %w", tenantID, err)

@@ -3,17 +3,20 @@ package activities
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/store"
@@ -33,15 +36,27 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return ArchiveFileResult{}, err
 	}
-	objKey := ObjectKey(in)
+	objKey, err := ObjectKey(in)
+	if err != nil {
+		return ArchiveFileResult{}, classify(err, what)
+	}
 	// A crash between the S3 upload and the Postgres insert leaves a complete,
 	// verified object behind: record it instead of downloading again.
+	// The object's own tenant and file id metadata must say it is this file:
+	// a key is only a name, and trusting it alone would record someone
+	// else's bytes as this file.
 	if info, ok, err := a.Archive.Head(ctx, objKey); err != nil {
 		return ArchiveFileResult{}, fmt.Errorf("%s: %w", what, err)
-	} else if ok && info.Metadata[archive.MetaSHA256] != "" && (!in.File.HasSize || info.Size == in.File.Size) {
-		res := archive.Result{Key: objKey, Size: info.Size, SHA256: info.Metadata[archive.MetaSHA256],
-			ChecksumSHA256: info.ChecksumSHA256, ETag: info.ETag, VersionID: info.VersionID}
-		return a.recordArchived(ctx, in, res)
+	} else if ok && info.Metadata[archive.MetaSHA256] != "" {
+		if info.Metadata[archive.MetaTenant] != in.TenantID || info.Metadata[archive.MetaZoomFileID] != in.File.FileID {
+			return ArchiveFileResult{}, classify(fmt.Errorf("%w: %s holds tenant %q file %q", archive.ErrObjectExists, objKey,
+				info.Metadata[archive.MetaTenant], info.Metadata[archive.MetaZoomFileID]), what)
+		}
+		if !in.File.HasSize || info.Size == in.File.Size {
+			res := archive.Result{Key: objKey, Size: info.Size, SHA256: info.Metadata[archive.MetaSHA256],
+				ChecksumSHA256: info.ChecksumSHA256, ETag: info.ETag, VersionID: info.VersionID}
+			return a.recordArchived(ctx, in, res)
+		}
 	}
 
 	var cp archive.Checkpoint
@@ -69,12 +84,50 @@ func (a *Activities) ArchiveFile(ctx context.Context, in ArchiveFileInput) (Arch
 		if err != nil {
 			return nil, err
 		}
+		if expected < 0 {
+			rc = capReader(rc, a.maxUnknownBytes()-offset)
+		}
 		return hb.wrap(rc), nil
 	}, resume, hb.checkpoint)
 	if err != nil {
-		return ArchiveFileResult{}, classify(err, what)
+		cerr := classify(err, what)
+		if finalAttempt(ctx, cerr) {
+			a.abortUpload(ctx, hb.current(), what)
+		}
+		return ArchiveFileResult{}, cerr
 	}
 	return a.recordArchived(ctx, in, res)
+}
+
+// finalAttempt reports an error after which no attempt of this activity
+// follows: non-retryable, or the retry policy's last attempt.
+func finalAttempt(ctx context.Context, err error) bool {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.NonRetryable() {
+		return true
+	}
+	if errors.As(err, &appErr) && slices.Contains(NonRetryable, appErr.Type()) {
+		return true
+	}
+	if !activity.IsActivity(ctx) {
+		return false
+	}
+	info := activity.GetInfo(ctx)
+	return info.RetryPolicy != nil && info.RetryPolicy.MaximumAttempts > 0 && info.Attempt >= info.RetryPolicy.MaximumAttempts
+}
+
+// abortUpload aborts the multipart upload of a file given up on, so its
+// parts stop costing storage (the bucket's AbortIncompleteMultipartUpload
+// lifecycle rule catches what a crash leaves).
+func (a *Activities) abortUpload(ctx context.Context, cp archive.Checkpoint, what string) {
+	if cp.UploadID == "" || cp.Completed {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := a.Archive.Abort(ctx, cp); err != nil && activity.IsActivity(ctx) {
+		activity.GetLogger(ctx).Warn("could not abort the multipart upload of a failed file", "file", what, "err", err)
+	}
 }
 
 // openDownload opens the file's download at offset (a Range request; bytes
@@ -139,7 +192,9 @@ func (a *Activities) download(ctx context.Context, c *zoom.Client, in ArchiveFil
 	if merr != nil || m.DownloadAccessToken == "" {
 		return nil, err
 	}
-	return c.OpenDownload(ctx, in.File.DownloadURL, m.DownloadAccessToken, offset)
+	// The token goes with the listing's URL of the same file (found by its
+	// identity): a webhook's /rec/webhook_download/… URL is the event's.
+	return c.OpenDownload(ctx, listedURL(m, in.File), m.DownloadAccessToken, offset)
 }
 
 // refused reports a download Zoom answered with an HTML page or a 401.
@@ -187,23 +242,95 @@ func (a *Activities) recordArchived(ctx context.Context, in ArchiveFileInput, re
 }
 
 // ObjectKey is where a file lives in the bucket:
-// {tenant}/{source}/{yyyy}/{mm}/{dd}/{uuid as base64url}/{file id}.{ext}.
-// Zoom UUIDs are base64 and may contain "/" and "+"; base64url keeps keys
-// flat and reversible.
-func ObjectKey(in ArchiveFileInput) string {
+// {tenant}/{source}/{yyyy}/{mm}/{dd}/{uuid}/{file id}.{ext}.
+//
+// Every part that comes from outside is validated or encoded before it
+// enters the key, and the key is assembled by concatenation (no path.Join,
+// which would resolve "../"):
+//   - Zoom UUIDs are base64 and may contain "/" and "+": those become "_"
+//     and "-" (base64url), keeping keys flat and reversible; a UUID with
+//     other characters (or only "_", "-", "=") becomes "~" and its
+//     base64url encoding.
+//   - A file id made of letters, digits, "-" and "_" (every id Zoom and the
+//     bot provider hand out) is used as is; any other id is replaced by "~"
+//     and the base64url SHA-256 of the id ("~" never occurs in a plain id,
+//     so the two forms cannot collide). The object's zoom-file-id metadata
+//     keeps the original.
+//   - An extension is 1–8 lower-case letters or digits, else "bin".
+//
+// Tenant ids and sources must be plain segments. The assembled key is
+// checked once more (checkObjectKey); an error matches errKeyInvalid.
+func ObjectKey(in ArchiveFileInput) (string, error) {
+	if !plainSegment.MatchString(in.TenantID) || strings.Contains(in.TenantID, "..") {
+		return "", fmt.Errorf("%w: tenant id %q is not a plain key segment (letters, digits, . _ -)", errKeyInvalid, in.TenantID)
+	}
+	if !plainSegment.MatchString(in.Source) || strings.Contains(in.Source, "..") {
+		return "", fmt.Errorf("%w: source %q is not a plain key segment", errKeyInvalid, in.Source)
+	}
 	day := in.MeetingStart.UTC().Format("2006/01/02")
 	if in.MeetingStart.IsZero() {
 		day = "undated"
 	}
-	uuid := strings.NewReplacer("/", "_", "+", "-").Replace(in.ConversationUUID)
-	if uuid == "" || strings.Trim(uuid, "._-=") == "" {
-		uuid = base64.RawURLEncoding.EncodeToString([]byte(in.ConversationUUID))
+	key := in.TenantID + "/" + in.Source + "/" + day + "/" + uuidSegment(in.ConversationUUID) + "/" +
+		fileIDSegment(in.File.FileID) + "." + extSegment(in.File)
+	if err := checkObjectKey(key, in.TenantID, in.Source); err != nil {
+		return "", err
 	}
-	ext := strings.ToLower(in.File.FileExtension)
+	return key, nil
+}
+
+// errKeyInvalid marks a key that would not stay in its tenant's prefix.
+var errKeyInvalid = errors.New("object key refused")
+
+var (
+	plainSegment = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+	plainFileID  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	plainUUID    = regexp.MustCompile(`^[A-Za-z0-9_=-]{1,128}$`)
+	plainExt     = regexp.MustCompile(`^[a-z0-9]{1,8}$`)
+)
+
+func uuidSegment(uuid string) string {
+	s := strings.NewReplacer("/", "_", "+", "-").Replace(uuid)
+	if plainUUID.MatchString(s) && strings.Trim(s, "_-=") != "" {
+		return s
+	}
+	// "~" never occurs in a plain UUID: the encoded form cannot collide.
+	return "~" + base64.RawURLEncoding.EncodeToString([]byte(uuid))
+}
+
+func fileIDSegment(id string) string {
+	if plainFileID.MatchString(id) {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return "~" + base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func extSegment(f RecordingFile) string {
+	ext := strings.ToLower(f.FileExtension)
 	if ext == "" {
-		ext = strings.ToLower(in.File.FileType)
+		ext = strings.ToLower(f.FileType)
 	}
-	return path.Join(in.TenantID, in.Source, day, uuid, in.File.FileID+"."+ext)
+	if !plainExt.MatchString(ext) {
+		return "bin"
+	}
+	return ext
+}
+
+// checkObjectKey is the last word on a key: it starts with
+// {tenant}/{source}/, and no segment is empty, "." or "..", or holds a
+// control character or a backslash.
+func checkObjectKey(key, tenant, source string) error {
+	prefix := tenant + "/" + source + "/"
+	if !strings.HasPrefix(key, prefix) || len(key) > 1024 {
+		return fmt.Errorf("%w: %q does not start with %q", errKeyInvalid, key, prefix)
+	}
+	for _, seg := range strings.Split(key, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+			return fmt.Errorf("%w: %q has an empty, dot or control-character segment", errKeyInvalid, key)
+		}
+	}
+	return nil
 }
 
 func contentType(f RecordingFile) string {
@@ -263,6 +390,13 @@ type heartbeater struct {
 
 func newHeartbeater(ctx context.Context, cp archive.Checkpoint) *heartbeater {
 	return &heartbeater{ctx: ctx, cp: cp}
+}
+
+// current is the last checkpoint reported.
+func (h *heartbeater) current() archive.Checkpoint {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.cp
 }
 
 func (h *heartbeater) checkpoint(cp archive.Checkpoint) {

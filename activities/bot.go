@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/meetvault/meetvault/botprovider"
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // SourceBot names archives of meeting-bot media (S3 prefix, archive IDs).
@@ -47,6 +49,12 @@ type HostDirectory interface {
 	// JoinTokenURL issues a per-bot link minting join tokens through the
 	// host's connection until expires.
 	JoinTokenURL(ctx context.Context, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error)
+	// ConnectedUser returns the tenant's active connection of user (a Zoom
+	// user id or an e-mail); ok is false when the user has none.
+	ConnectedUser(ctx context.Context, tenantID, user string) (h HostInfo, ok bool, err error)
+	// UserTokenURL issues a per-bot link of kind BotLinkOBF or BotLinkZAK
+	// minting that token through the user's connection until expires.
+	UserTokenURL(ctx context.Context, kind, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error)
 }
 
 // PlanBotInput asks how a bot can get consent in a meeting.
@@ -84,17 +92,24 @@ func (a *Activities) PlanBot(ctx context.Context, in PlanBotInput) (PlanBotResul
 
 // CreateBotInput sends one bot to a meeting.
 type CreateBotInput struct {
-	TenantID   string    `json:"tenant_id"`
-	WorkflowID string    `json:"workflow_id"`
-	MeetingURL string    `json:"meeting_url"`
-	MeetingID  string    `json:"meeting_id"`
-	BotName    string    `json:"bot_name,omitempty"`
-	JoinAt     time.Time `json:"join_at,omitzero"`
+	TenantID   string `json:"tenant_id"`
+	WorkflowID string `json:"workflow_id"`
+	MeetingURL string `json:"meeting_url"`
+	MeetingID  string `json:"meeting_id"`
+	BotName    string `json:"bot_name,omitempty"`
+	// JoinAt schedules the bot: it is created at once with this join_at
+	// (never held back until then), so that the provider reserves it.
+	JoinAt time.Time `json:"join_at,omitzero"`
 	// JoinTokenUser, when set, gives the bot a join_token_url minting join
 	// tokens through this connected host until LinkExpires. The link (a
 	// secret) never enters workflow history.
 	JoinTokenUser string    `json:"join_token_user,omitempty"`
 	LinkExpires   time.Time `json:"link_expires,omitzero"`
+	// OnBehalfOf names the tenant user who sends the bot (Zoom user id or
+	// e-mail). For a meeting outside the tenant's account the bot carries
+	// OBF and ZAK links minted through that user's Zoom OAuth connection;
+	// without one it cannot join there (BotExternalMeetingNoToken).
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 	// IdempotencyKey makes retries of this creation return the same bot.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	// Provider automatic-leave timeouts in seconds (0: provider default).
@@ -106,6 +121,9 @@ type CreateBotInput struct {
 // CreateBotResult names the bot.
 type CreateBotResult struct {
 	BotID string `json:"bot_id"`
+	// Links lists the token links the bot carries (BotLinkJoinToken,
+	// BotLinkOBF, BotLinkZAK), never the links themselves.
+	Links []string `json:"links,omitempty"`
 }
 
 // CreateBot creates the bot at the provider and registers it, so its status
@@ -117,7 +135,7 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 	req := botprovider.CreateBotRequest{
 		MeetingURL:      in.MeetingURL,
 		BotName:         in.BotName,
-		JoinAt:          in.JoinAt,
+		JoinAt:          scheduledJoin(in.JoinAt, time.Now()),
 		RecordingConfig: botprovider.RecordingOptions{VideoMixedMP4: true, ParticipantEvents: true}.JSON(),
 		AutomaticLeave: &botprovider.AutomaticLeave{
 			WaitingRoomTimeout:               in.WaitingRoomTimeout,
@@ -127,16 +145,11 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 		Metadata:       map[string]string{"meetvault_tenant": in.TenantID, "meetvault_workflow": in.WorkflowID},
 		IdempotencyKey: in.IdempotencyKey,
 	}
-	if in.JoinTokenUser != "" {
-		if a.Hosts == nil {
-			return CreateBotResult{}, temporal.NewNonRetryableApplicationError("join token requested but host OAuth is not configured", ErrBotsDisabled, nil)
-		}
-		link, err := a.Hosts.JoinTokenURL(ctx, in.TenantID, in.MeetingID, in.JoinTokenUser, in.WorkflowID, in.LinkExpires)
-		if err != nil {
-			return CreateBotResult{}, fmt.Errorf("issuing the join-token link: %w", err)
-		}
-		req.Zoom = &botprovider.ZoomConfig{JoinTokenURL: link}
+	zcfg, links, err := a.botZoomConfig(ctx, in)
+	if err != nil {
+		return CreateBotResult{}, err
 	}
+	req.Zoom = zcfg
 	// The provider replays a key's answer for an hour, refusals included:
 	// after a definite refusal (no bot was made) the next attempt needs a new
 	// key, counted in the heartbeat details that attempts share.
@@ -161,7 +174,19 @@ func (a *Activities) CreateBot(ctx context.Context, in CreateBotInput) (CreateBo
 	if err := a.Store.RegisterBot(ctx, bot.ID, in.TenantID, in.WorkflowID); err != nil {
 		return CreateBotResult{}, err
 	}
-	return CreateBotResult{BotID: bot.ID}, nil
+	return CreateBotResult{BotID: bot.ID, Links: links}, nil
+}
+
+// scheduledJoin is the join_at a bot is created with: the caller's time when
+// it lies ahead, so that the bot is created now and the provider reserves it
+// (a bot scheduled more than botprovider.ScheduleAhead ahead is never
+// refused with 507); zero (join at once) when it has passed, since the
+// provider refuses a join_at in the past.
+func scheduledJoin(joinAt, now time.Time) time.Time {
+	if !joinAt.After(now) {
+		return time.Time{}
+	}
+	return joinAt.UTC()
 }
 
 // BotStatusInput names a bot.
@@ -182,6 +207,10 @@ type BotStatusResult struct {
 	Statuses     []BotStatus `json:"statuses"`
 	Participants int         `json:"participants"`
 	HostPresent  bool        `json:"host_present"`
+	// ParticipantSource is where the participants were read
+	// (botprovider.ParticipantSource); "" when the provider offered none
+	// yet: HostPresent false then means unknown, not absent.
+	ParticipantSource string `json:"participant_source,omitempty"`
 }
 
 // GetBotStatus polls the provider (the fallback when webhooks stop).
@@ -194,10 +223,14 @@ func (a *Activities) GetBotStatus(ctx context.Context, in BotStatusInput) (BotSt
 	for _, s := range bot.StatusChanges {
 		out.Statuses = append(out.Statuses, BotStatus{Code: s.Code, SubCode: s.SubCode, Message: s.Message, At: s.CreatedAt})
 	}
-	out.Participants = len(bot.MeetingParticipants)
-	for _, p := range bot.MeetingParticipants {
-		out.HostPresent = out.HostPresent || p.IsHost
+	// Whichever source the provider's API version offers: the inline list,
+	// or the participant-events download (newer versions leave the inline
+	// list empty, which alone never means "host absent").
+	list, src, err := a.Bots.Participants(ctx, bot)
+	if err != nil {
+		return out, classifyBotError(err, "reading the participants of bot "+in.BotID)
 	}
+	out.Participants, out.HostPresent, out.ParticipantSource = len(list), botprovider.HostPresent(list), string(src)
 	return out, nil
 }
 
@@ -287,20 +320,33 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("bot %s no longer offers media %s", in.ConversationUUID, in.File.FileID), ErrBotMediaMissing, nil)
 	}
+	return a.fetchBotMedia(ctx, link, offset)
+}
+
+// fetchBotMedia GETs a bot media link from offset through the guarded
+// client (the provider's hosts and its media CDN only; no credentials are
+// sent). The link is a signed URL: errors carry it redacted.
+func (a *Activities) fetchBotMedia(ctx context.Context, link string, offset int64) (io.ReadCloser, error) {
+	u, err := url.Parse(link)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("bot media link %s is not an absolute URL", netguard.RedactURL(link))
+	}
+	if err := netguard.New(a.Egress.BotMedia).Check(u); err != nil {
+		return nil, fmt.Errorf("bot media download: %w", err)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bot media download %s: %w", netguard.RedactURL(link), netguard.URLError(err))
 	}
 	if offset > 0 {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", offset))
 	}
-	hc := a.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	resp, err := a.botMediaClient().Do(req)
 	if err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("bot media download: %w", netguard.URLError(err))
 	}
 	switch {
 	case offset > 0 && resp.StatusCode == http.StatusPartialContent:
@@ -313,7 +359,7 @@ func (a *Activities) openBotDownload(ctx context.Context, in ArchiveFileInput, o
 		return positioned(resp.Body, 0, offset)
 	default:
 		resp.Body.Close()
-		return nil, fmt.Errorf("bot media download: HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("bot media download %s: HTTP %d", netguard.RedactURL(resp.Request.URL.String()), resp.StatusCode)
 	}
 }
 
@@ -338,6 +384,7 @@ func classifyBotError(err error, what string) error {
 	if err == nil {
 		return nil
 	}
+	err = netguard.ScrubError(err)
 	var pool *botprovider.PoolExhaustedError
 	var rl *botprovider.RateLimitError
 	var apiErr *botprovider.APIError
@@ -345,6 +392,10 @@ func classifyBotError(err error, what string) error {
 	case errors.As(err, &pool):
 		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s: %v", what, err), ErrBotPoolExhausted,
 			temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: pool.Delay()})
+	case errors.As(err, &rl) && rl.RetryAfter > 0:
+		// Follow the provider's Retry-After rather than the retry policy.
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed,
+			temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: rl.RetryAfter})
 	case errors.As(err, &rl):
 		return temporal.NewApplicationErrorWithCause(fmt.Sprintf("%s: %v", what, err), ErrBotProviderFailed, err)
 	case errors.As(err, &apiErr) && !apiErr.Temporary():

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/meetvault/meetvault/botprovider"
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // fakeProviderServer serves one bot whose video is body (or an HTML page).
@@ -59,7 +60,83 @@ func botActivities(t *testing.T, srv *httptest.Server) *Activities {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Activities{Bots: c, HTTPClient: srv.Client()}
+	media, err := netguard.HostOf("test bot media hosts", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Activities{Bots: c, HTTPClient: srv.Client(), Egress: Egress{BotMedia: media}}
+}
+
+// linkProvider serves bot b1 whose video link is link.
+func linkProvider(t *testing.T, link string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"b1","recordings":[{"id":"r1","media_shortcuts":{"video_mixed":{"id":"v1","status":{"code":"done"},"data":{"download_url":%q}}}}]}`, link)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// failureTexts is every message Temporal would store for err: the failure
+// and each cause, as the default failure converter writes them.
+func failureTexts(err error) []string {
+	var out []string
+	for f := temporal.GetDefaultFailureConverter().ErrorToFailure(err); f != nil; f = f.GetCause() {
+		out = append(out, f.GetMessage())
+	}
+	return out
+}
+
+// Bot media links are signed S3 URLs. A failed download used to put the
+// whole link, X-Amz-Signature included, into the activity error (history,
+// then Postgres).
+func TestBotMediaErrorsCarryNoSignature(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close() // connection refused from now on
+	forbidden := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+	}))
+	defer forbidden.Close()
+	const query = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIASECRETCRED%2F20261122&X-Amz-Signature=5ec7e75ec7e7&X-Amz-Security-Token=SESSIONSECRET"
+	for name, link := range map[string]string{"connection refused": deadURL + "/v1.mp4" + query, "403": forbidden.URL + "/v1.mp4" + query} {
+		t.Run(name, func(t *testing.T) {
+			srv := linkProvider(t, link)
+			a := botActivities(t, srv)
+			a.Egress.BotMedia = a.Egress.BotMedia.Union(netguard.MustParse("test", "http://127.0.0.1:*"))
+			in := ArchiveFileInput{Source: SourceBot, ConversationUUID: "b1", File: RecordingFile{FileID: "v1"}}
+			_, err := a.openDownload(context.Background(), in, 0)
+			if err == nil {
+				t.Fatal("download succeeded")
+			}
+			texts := append(failureTexts(classify(err, "tenant t: bot file v1")), err.Error())
+			for _, text := range texts {
+				for _, secret := range []string{"5ec7e75ec7e7", "AKIASECRETCRED", "SESSIONSECRET"} {
+					if strings.Contains(text, secret) {
+						t.Fatalf("error text leaks %s: %s", secret, text)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestBotMediaOffTheAllowlistIsRefused(t *testing.T) {
+	var hits int
+	inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer inside.Close()
+	srv := linkProvider(t, "http://localhost:"+inside.URL[strings.LastIndex(inside.URL, ":")+1:]+"/admin?sig=x")
+	a := botActivities(t, srv) // allows the provider's host (127.0.0.1:port), not localhost
+	in := ArchiveFileInput{Source: SourceBot, ConversationUUID: "b1", File: RecordingFile{FileID: "v1"}}
+	_, err := a.openDownload(context.Background(), in, 0)
+	var appErr *temporal.ApplicationError
+	if !errors.As(classify(err, "bot file"), &appErr) || appErr.Type() != ErrDownloadRefused || !appErr.NonRetryable() {
+		t.Fatalf("err = %v, want a non-retryable %s", err, ErrDownloadRefused)
+	}
+	if hits != 0 {
+		t.Fatalf("the refused link was fetched %d times", hits)
+	}
 }
 
 func TestBotMediaListsTheRecordingWithoutItsLink(t *testing.T) {

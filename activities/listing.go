@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/meetvault/meetvault/zoom"
 )
@@ -80,12 +81,36 @@ func (a *Activities) FetchMeeting(ctx context.Context, in FetchMeetingInput) (Fe
 	return FetchMeetingResult{Meeting: MeetingFromZoom(*m)}, nil
 }
 
+// seriesStartSlack: a start_time more than this before the instance's
+// earliest recording_start is a recurring series' start, not the instance's.
+const seriesStartSlack = 24 * time.Hour
+
+// instanceStart is the meeting instance's start. A recurring meeting's
+// webhook gives the series' start (days earlier) as start_time while the
+// listing gives the instance's; the files' recording_start is the
+// instance's in both. Taking it then keeps the conversation's start and its
+// objects' date folder the same whichever way the meeting arrived.
+func instanceStart(m zoom.Meeting) time.Time {
+	var first time.Time
+	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
+		for _, f := range group {
+			if !f.RecordingStart.IsZero() && (first.IsZero() || f.RecordingStart.Before(first)) {
+				first = f.RecordingStart
+			}
+		}
+	}
+	if !first.IsZero() && (m.StartTime.IsZero() || first.Sub(m.StartTime) > seriesStartSlack) {
+		return first.UTC()
+	}
+	return m.StartTime.UTC()
+}
+
 // MeetingFromZoom keeps what workflow history needs of a Zoom meeting (never
 // its download_access_token).
 func MeetingFromZoom(m zoom.Meeting) Meeting {
 	out := Meeting{
 		UUID: m.UUID, ID: m.ID, HostID: m.HostID, HostEmail: m.HostEmail, Topic: m.Topic,
-		Type: int(m.Type), StartTime: m.StartTime.UTC(), Duration: m.Duration, Timezone: m.Timezone,
+		Type: int(m.Type), StartTime: instanceStart(m), Duration: m.Duration, Timezone: m.Timezone,
 		Files: make([]RecordingFile, 0, len(m.RecordingFiles)+len(m.ParticipantAudioFiles)),
 	}
 	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
@@ -106,4 +131,18 @@ func MeetingFromZoom(m zoom.Meeting) Meeting {
 		}
 	}
 	return out
+}
+
+// listedURL returns the download URL m (a fresh listing of the meeting)
+// gives the file f, matched by identity (zoom.RecordingFile.StableID), never
+// by URL; f's own URL when m does not list it.
+func listedURL(m *zoom.Meeting, f RecordingFile) string {
+	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
+		for _, zf := range group {
+			if zf.DownloadURL != "" && zf.StableID(m.UUID) == f.FileID {
+				return zf.DownloadURL
+			}
+		}
+	}
+	return f.DownloadURL
 }

@@ -13,7 +13,7 @@ const (
 // RecordingFile is the part of a Zoom recording file that workflow history
 // carries: enough to download and describe it, never a credential.
 type RecordingFile struct {
-	FileID         string    `json:"file_id"`      // Zoom's id, or a stable id derived from the download URL
+	FileID         string    `json:"file_id"`      // Zoom's id, or one derived from meeting UUID + type + start (zoom.RecordingFile.StableID), never from the URL
 	ZoomFileID     string    `json:"zoom_file_id"` // empty where Zoom shows none (CC, TIMELINE)
 	FileType       string    `json:"file_type"`
 	FileExtension  string    `json:"file_extension,omitempty"`
@@ -26,8 +26,10 @@ type RecordingFile struct {
 	RecordingEnd   time.Time `json:"recording_end,omitzero"`
 }
 
-// Processing reports whether Zoom is still rendering the file.
-func (f RecordingFile) Processing() bool { return f.Status == "processing" }
+// Processing reports whether Zoom is still rendering the file: status
+// "processing", or an entry still being recorded (Zoom lists it with an
+// empty file_type, recording_end and file_size).
+func (f RecordingFile) Processing() bool { return f.Status == "processing" || f.FileType == "" }
 
 // Meeting is one conversation as listed by Zoom.
 type Meeting struct {

@@ -61,6 +61,19 @@
 // header binds the body exactly as a signed payload hash would, and it saves
 // one SHA-256 pass on each side.
 //
+// # Never overwriting
+//
+// PutObject and CompleteMultipartUpload carry If-None-Match: *, so a key is
+// written once: versitygw v1.8.0 (checked under its object publish lock;
+// TestStreamNeverOverwrites) and AWS S3 answer 412 when the key exists. Stream then reads the
+// existing object's head: the same bytes of the same file (tenant and
+// zoom-file-id metadata equal, same size, same sha256 or, for a completed
+// upload still without it, the same composite checksum) are a retry whose
+// first answer was lost and succeed; anything else fails with
+// ErrObjectExists, aborts the new upload and leaves the stored object
+// alone. The metadata copy after Complete rewrites the object onto itself,
+// pinned by x-amz-copy-source-if-match to the ETag it completed.
+//
 // # Throughput and memory
 //
 // The caller's goroutine reads part N+1 and feeds the whole-object hash while

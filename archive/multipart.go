@@ -241,13 +241,18 @@ func (m *multipart) complete(ctx context.Context, ps *partSource) (Result, error
 		Key:             aws.String(m.obj.Key),
 		UploadId:        aws.String(m.uploadID),
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		// Never overwrite: a key is written once.
+		IfNoneMatch: aws.String("*"),
 	})
-	if err != nil {
-		return Result{}, fmt.Errorf("archive: %s: complete multipart upload: %w", m.obj.Key, err)
-	}
 	cp := m.checkpoint()
 	cp.Completed = true
 	cp.SHA256 = ps.sum()
+	if err != nil {
+		if !isPreconditionFailed(err) {
+			return Result{}, fmt.Errorf("archive: %s: complete multipart upload: %w", m.obj.Key, err)
+		}
+		return m.completedBefore(ctx, cp)
+	}
 	cp.ETag = aws.ToString(out.ETag)
 	cp.VersionID = aws.ToString(out.VersionId)
 	m.progress(cp)
@@ -256,6 +261,31 @@ func (m *multipart) complete(ctx context.Context, ps *partSource) (Result, error
 	m.s.log.Debug("multipart upload finished", "key", m.obj.Key, "bytes", cp.Offset, "parts", len(cp.Parts),
 		"metadata_step", time.Since(start), "err", err)
 	return res, err
+}
+
+// completedBefore handles a Complete refused because the key exists. If
+// the stored object is these very bytes of the same file (an earlier
+// attempt completed them, and the checkpoint saying so was lost), this
+// upload is dropped and the stored object finished; anything else is a
+// conflict: the upload is aborted and the object left alone.
+func (m *multipart) completedBefore(ctx context.Context, cp Checkpoint) (Result, error) {
+	m.s.abortQuiet(ctx, m.obj.Key, m.uploadID, ErrObjectExists)
+	info, ok, err := m.s.Head(ctx, m.obj.Key)
+	if err != nil {
+		return Result{}, err
+	}
+	composite, _ := compositeChecksum(cp.Parts)
+	same := ok && sameOwner(info, m.obj) && info.Size == cp.Offset &&
+		(info.Metadata[MetaSHA256] == cp.SHA256 || (info.Metadata[MetaSHA256] == "" && info.ChecksumSHA256 == composite))
+	if !same {
+		return Result{}, fmt.Errorf("%w (%s)", ErrObjectExists, m.obj.Key)
+	}
+	if info.Metadata[MetaSHA256] == cp.SHA256 {
+		return m.s.verify(ctx, m.obj.Key, expectation{size: cp.Offset, sha256: cp.SHA256}, m.resumed)
+	}
+	cp.ETag, cp.VersionID = info.ETag, info.VersionID
+	m.progress(cp)
+	return m.s.finalize(ctx, m.obj, cp, m.resumed)
 }
 
 const abortTimeout = 30 * time.Second

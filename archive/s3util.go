@@ -29,6 +29,13 @@ func httpStatus(err error) int {
 	return 0
 }
 
+// isPreconditionFailed reports a conditional write refused because the
+// key already exists (412).
+func isPreconditionFailed(err error) bool {
+	var ae smithy.APIError
+	return httpStatus(err) == 412 || (errors.As(err, &ae) && ae.ErrorCode() == "PreconditionFailed")
+}
+
 // isNoSuchUpload reports an upload ID that was aborted, completed or expired.
 func isNoSuchUpload(err error) bool {
 	var nsu *types.NoSuchUpload

@@ -200,14 +200,35 @@ func (s *Store) putSingle(ctx context.Context, obj Object, data []byte, ps *part
 		ContentLength:  aws.Int64(int64(len(data))),
 		ChecksumSHA256: aws.String(b64),
 		Metadata:       objectMetadata(obj, hexSum),
+		// Never overwrite: a key is written once.
+		IfNoneMatch: aws.String("*"),
 	}
 	if obj.ContentType != "" {
 		in.ContentType = aws.String(obj.ContentType)
 	}
+	want := expectation{size: int64(len(data)), sha256: hexSum, checksums: []string{b64}}
 	if _, err := s.client.PutObject(ctx, in, unsignedPayload); err != nil {
-		return Result{}, fmt.Errorf("archive: %s: put object: %w", obj.Key, err)
+		if !isPreconditionFailed(err) {
+			return Result{}, fmt.Errorf("archive: %s: put object: %w", obj.Key, err)
+		}
+		// Something is there already. The same bytes of the same file (a
+		// retry whose first answer was lost) are fine; anything else is a
+		// conflict left untouched.
+		info, ok, herr := s.Head(ctx, obj.Key)
+		if herr != nil {
+			return Result{}, herr
+		}
+		if !ok || !sameOwner(info, obj) || info.Metadata[MetaSHA256] != hexSum || info.Size != want.size {
+			return Result{}, fmt.Errorf("%w (%s)", ErrObjectExists, obj.Key)
+		}
 	}
-	return s.verify(ctx, obj.Key, expectation{size: int64(len(data)), sha256: hexSum, checksums: []string{b64}}, false)
+	return s.verify(ctx, obj.Key, want, false)
+}
+
+// sameOwner reports whether a stored object carries obj's tenant and file
+// id metadata.
+func sameOwner(info *ObjectInfo, obj Object) bool {
+	return info.Metadata[MetaTenant] == obj.Metadata[MetaTenant] && info.Metadata[MetaZoomFileID] == obj.Metadata[MetaZoomFileID]
 }
 
 // normalizeObject lower-cases metadata keys and checks the contract's

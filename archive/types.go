@@ -106,5 +106,11 @@ func (e *SizeMismatchError) Error() string {
 // the checkpoint and stream again from byte 0; StreamFrom does that itself.
 var ErrCheckpointStale = errors.New("archive: checkpoint cannot be resumed; stream again from byte 0 without it")
 
+// ErrObjectExists means the key already holds an object that is not the
+// one being written (another tenant's or file's, or other bytes). Writes are
+// conditional (If-None-Match: *), so nothing was overwritten; retrying
+// cannot help.
+var ErrObjectExists = errors.New("archive: another object already holds this key; nothing was overwritten")
+
 // ErrTooManyParts means the source is larger than MaxParts × PartSize.
 var ErrTooManyParts = errors.New("archive: source needs more than 10000 parts; raise Config.PartSize")

@@ -27,6 +27,11 @@ const (
 	ChatToEveryoneExceptHost = "everyone_except_host"
 )
 
+// ScheduleAhead is how far ahead a join_at must lie for the provider to
+// reserve a bot: a bot scheduled at least this far ahead is never refused
+// with 507 (Recall: more than 10 minutes).
+const ScheduleAhead = 10 * time.Minute
+
 // CreateBotRequest is the body of POST /api/v1/bot/.
 type CreateBotRequest struct {
 	// MeetingURL is the Zoom invite link (required).
@@ -78,6 +83,11 @@ type ZoomConfig struct {
 	// ZakURL likewise serves a ZAK token, so the bot joins as a signed-in
 	// user.
 	ZakURL string `json:"zak_url,omitempty"`
+	// OBFTokenURL likewise serves an on-behalf-of token of a user who
+	// authorised the app: Zoom admits the bot to a meeting outside the
+	// app's account while that user attends (since March 2026 it requires
+	// this or a ZAK there). The URL answers 404 when no token can be minted.
+	OBFTokenURL string `json:"obf_token_url,omitempty"`
 	// UserEmail is the email the bot joins with (for meetings restricted to
 	// signed-in users).
 	UserEmail string `json:"user_email,omitempty"`

@@ -248,7 +248,8 @@ func TestCreateBotPoolExhausted(t *testing.T) {
 		wantRA     time.Duration
 	}{
 		{"with Retry-After", "12", 12 * time.Second, 12 * time.Second},
-		{"without Retry-After", "", DefaultPoolRetryDelay, 0},
+		// The body's advice ("retry in 30 seconds") stands in for the header.
+		{"without Retry-After", "", 30 * time.Second, 30 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeProvider(t)

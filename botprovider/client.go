@@ -42,6 +42,10 @@ type Config struct {
 	UserAgent string
 	// Logger receives one debug line per call. Default slog.Default().
 	Logger *slog.Logger
+	// APIVersion, when set, is sent as the Recall-Api-Version header on
+	// every API call (e.g. "2025-01-01"); it selects, among others, where
+	// the provider publishes participants (see Participants).
+	APIVersion string
 }
 
 // Client talks to one bot-provider workspace. It is safe for concurrent use.
@@ -51,6 +55,7 @@ type Client struct {
 	http      *http.Client
 	userAgent string
 	logger    *slog.Logger
+	version   string
 }
 
 // New validates cfg and returns a Client.
@@ -76,6 +81,7 @@ func New(cfg Config) (*Client, error) {
 		http:      cfg.HTTPClient,
 		userAgent: cfg.UserAgent,
 		logger:    cfg.Logger,
+		version:   strings.TrimSpace(cfg.APIVersion),
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: defaultTimeout}
@@ -134,6 +140,9 @@ func (c *Client) doWith(ctx context.Context, method, endpoint string, hdr http.H
 	req.Header.Set("Authorization", "Token "+c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	if c.version != "" {
+		req.Header.Set(HeaderAPIVersion, c.version)
+	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,9 +103,10 @@ func (e *RateLimitError) Unwrap() error { return e.Err }
 
 // PoolExhaustedError is a 507 answer to CreateBot: the provider's pool of
 // idle ad-hoc bots is empty. Retry after Delay(); bots scheduled with a
-// join_at more than about 10 minutes ahead never hit this.
+// join_at more than ScheduleAhead ahead never hit this.
 type PoolExhaustedError struct {
-	// RetryAfter is the parsed Retry-After header, 0 if absent.
+	// RetryAfter is the parsed Retry-After header, else the delay the
+	// answer's explanation advises ("retry in 30 seconds"); 0 if neither.
 	RetryAfter time.Duration
 	Err        *APIError
 }
@@ -150,9 +152,31 @@ func checkResponse(r *http.Response) error {
 	case http.StatusTooManyRequests:
 		return &RateLimitError{RetryAfter: parseRetryAfter(r.Header.Get("Retry-After"), now), Err: e}
 	case http.StatusInsufficientStorage:
-		return &PoolExhaustedError{RetryAfter: parseRetryAfter(r.Header.Get("Retry-After"), now), Err: e}
+		wait := parseRetryAfter(r.Header.Get("Retry-After"), now)
+		if wait == 0 {
+			wait = adviceDelay(e.Detail)
+		}
+		return &PoolExhaustedError{RetryAfter: wait, Err: e}
 	}
 	return e
+}
+
+// retryAdvice finds "retry in 30 seconds" / "try again after 30s" in a
+// provider's explanation (Recall's documented 507 advice).
+var retryAdvice = regexp.MustCompile(`(?i)(?:retry|try again)\s+(?:in|after)\s+(\d{1,5})\s*(?:s\b|sec|second)`)
+
+// adviceDelay returns the delay the provider's explanation advises, 0 when
+// it names none.
+func adviceDelay(detail string) time.Duration {
+	m := retryAdvice.FindStringSubmatch(detail)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return min(time.Duration(n)*time.Second, time.Hour)
 }
 
 // parseErrorBody extracts a code and a detail from the shapes providers use:

@@ -1,6 +1,9 @@
 package botprovider
 
 import (
+	"errors"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +73,26 @@ func TestRateLimitErrorWithoutRetryAfter(t *testing.T) {
 	e := &RateLimitError{Err: &APIError{StatusCode: 429, Method: "GET", Path: "/p/"}}
 	if msg := e.Error(); !strings.Contains(msg, "exponential backoff") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+func TestPoolExhaustedFollowsTheProvidersAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		header, body string
+		want         time.Duration
+	}{
+		{"12", `{"detail":"No bots available, retry in 30 seconds"}`, 12 * time.Second}, // the header wins
+		{"", `{"detail":"No bots are available right now. Please retry in 30 seconds."}`, 30 * time.Second},
+		{"", `{"detail":"try again after 45s"}`, 45 * time.Second},
+		{"", `{"detail":"no bots"}`, DefaultPoolRetryDelay},
+	} {
+		r := &http.Response{StatusCode: 507, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(tc.body))}
+		if tc.header != "" {
+			r.Header.Set("Retry-After", tc.header)
+		}
+		var pool *PoolExhaustedError
+		if err := checkResponse(r); !errors.As(err, &pool) || pool.Delay() != tc.want {
+			t.Errorf("%q %s: %v, want a delay of %v", tc.header, tc.body, err, tc.want)
+		}
 	}
 }

@@ -54,6 +54,9 @@ const (
 	SubCodeMeetingLocked            = "meeting_locked"
 	SubCodeMeetingFull              = "meeting_full"
 	SubCodeMeetingEnded             = "meeting_ended"
+	// SubCodeZoomOBFTokenRequired: the meeting is outside the Zoom app's
+	// account and the bot brought neither an OBF token nor a ZAK.
+	SubCodeZoomOBFTokenRequired = "zoom_obf_token_required"
 
 	// call_ended.
 	SubCodeCallEndedByHost                          = "call_ended_by_host"
@@ -85,6 +88,7 @@ var subCodeAdvice = map[string]string{
 	SubCodeMeetingLocked:                            "the host locked the meeting: ask the host to unlock it",
 	SubCodeMeetingFull:                              "the meeting reached its participant limit",
 	SubCodeMeetingEnded:                             "the meeting had already ended when the bot joined",
+	SubCodeZoomOBFTokenRequired:                     "the meeting is hosted outside the Zoom app's account and Zoom admits bots there only with an OBF token or a ZAK: the user who sends the bot must connect Zoom OAuth granting user:read:token, attend the meeting, and be named as the bot's on-behalf-of user",
 	SubCodeTimeoutExceededWaitingRoom:               "nobody admitted the bot from the waiting room before automatic_leave.waiting_room_timeout",
 	SubCodeTimeoutExceededNooneJoined:               "nobody joined the meeting before automatic_leave.noone_joined_timeout",
 	SubCodeTimeoutExceededInCallNotRecording:        "the bot never got recording permission before automatic_leave.in_call_not_recording_timeout (host absent or never answered)",

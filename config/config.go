@@ -5,9 +5,12 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // Temporal is how the processes reach the Temporal cluster.
@@ -44,9 +47,24 @@ type Zoom struct {
 	QueueRate float64 `envconfig:"ZOOM_QUEUE_RATE" default:"50" desc:"Zoom API activities per second handed out to all workers together (Temporal TaskQueueActivitiesPerSecond on {queue}-zoom)"`
 }
 
+// Egress limits where the worker fetches URLs that come from outside
+// (download links in webhooks and API answers, bot media links). Parsed by
+// Config.Egress; entry syntax in netguard.Parse.
+type Egress struct {
+	DownloadAllowedHosts string `envconfig:"DOWNLOAD_ALLOWED_HOSTS" default:"zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com" desc:"hosts recording downloads (and each redirect hop) may reach: comma-separated [http://]host[:port|:*], *.domain for sub-domains; https and port 443 unless written"`
+	// TenantDownloadAllowedHosts replaces DownloadAllowedHosts for the
+	// named tenants: "acme=zoom.us,*.zoom.us,files.acme.example;beta=...".
+	TenantDownloadAllowedHosts string `envconfig:"TENANT_DOWNLOAD_ALLOWED_HOSTS" desc:"per-tenant replacement of MEETVAULT_DOWNLOAD_ALLOWED_HOSTS: tenant=list;tenant=list"`
+	ZoomTokenHosts             string `envconfig:"ZOOM_TOKEN_HOSTS" default:"zoom.us,*.zoom.us,zoomgov.com,*.zoomgov.com" desc:"hosts a download may send the Zoom token to (besides the MEETVAULT_ZOOM_API_URL host); never a redirect target on another host"`
+	BotMediaAllowedHosts       string `envconfig:"BOT_MEDIA_ALLOWED_HOSTS" default:"*.amazonaws.com" desc:"hosts bot media links (and each redirect hop) may reach, besides the MEETVAULT_BOT_API_URL host (Recall serves media from S3)"`
+	DownloadMaxUnknownMiB      int64  `envconfig:"DOWNLOAD_MAX_UNKNOWN_SIZE_MIB" default:"16384" desc:"largest download archived when its size was not announced (MiB); larger ones fail as download_too_large"`
+}
+
 // Worker is the worker process' own settings.
 type Worker struct {
 	IngressAddr        string        `envconfig:"INGRESS_ADDR" default:"127.0.0.1:8088" desc:"listen address of the webhook ingress and health endpoints"`
+	OpsAddr            string        `envconfig:"OPS_ADDR" desc:"separate listen address for /metrics and the detailed /readyz (keep it off the public network); empty: none"`
+	OpsToken           string        `envconfig:"OPS_TOKEN" desc:"bearer token that unlocks /metrics and the detailed /readyz on the public ingress; empty: they are not served there"`
 	BotWebhookSecret   string        `envconfig:"BOT_WEBHOOK_SECRET" desc:"the bot provider's webhook signing secret (whsec_...), for POST /webhooks/bot"`
 	WebhookMaxSkew     time.Duration `envconfig:"WEBHOOK_MAX_SKEW" default:"5m" desc:"largest difference between a webhook's signed timestamp and this host's clock (Zoom: 5 minutes)"`
 	ZoomWebhookSecret  string        `envconfig:"ZOOM_APP_WEBHOOK_SECRET" desc:"secret token of a Zoom app installed by many accounts: answers endpoint.url_validation on POST /webhooks/zoom"`
@@ -56,10 +74,23 @@ type Worker struct {
 	ShutdownGrace      time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"time given to running activities on SIGTERM"`
 }
 
+// Deployment is the worker's Worker Deployment Version (README, Versioning
+// policy): the short workflows stay on the build that started them, Tenant
+// moves to each new current build.
+type Deployment struct {
+	Versioning bool   `envconfig:"DEPLOYMENT_VERSIONING" default:"true" desc:"poll as a Worker Deployment Version (pinned short workflows); false runs unversioned"`
+	Name       string `envconfig:"DEPLOYMENT_NAME" desc:"Worker Deployment name; empty uses the task queue name"`
+	BuildID    string `envconfig:"BUILD_ID" desc:"this build's ID in the deployment; empty uses the binary's VCS revision (or a hash of the binary)"`
+	SetCurrent bool   `envconfig:"DEPLOYMENT_SET_CURRENT" default:"true" desc:"make this build the deployment's current version at start-up; false leaves promotion to the operator (temporal worker deployment set-current-version)"`
+}
+
 // Bots is the Recall-compatible meeting-bot provider.
 type Bots struct {
 	BotAPIURL string `envconfig:"BOT_API_URL" desc:"bot provider API base URL, e.g. https://us-east-1.recall.ai (the simulator serves /api/v1 too); empty disables bots"`
 	BotAPIKey string `envconfig:"BOT_API_KEY" desc:"bot provider API key, sent as Authorization: Token <key>"`
+	// BotAPIVersion selects the provider's API version; among others it
+	// decides where participants (and the host flag) are published.
+	BotAPIVersion string `envconfig:"BOT_API_VERSION" desc:"bot provider API version sent as the Recall-Api-Version header (e.g. 2025-01-01); empty sends none (the provider's default)"`
 	// BotSettingsHelpURL is linked in the chat message a bot sends when the
 	// host's Zoom settings forbid local recording.
 	BotSettingsHelpURL string `envconfig:"BOT_SETTINGS_HELP_URL" default:"https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0063640" desc:"fix instructions linked in the bot's chat message when the host's Zoom settings block local recording"`
@@ -85,8 +116,10 @@ type Config struct {
 	S3
 	Zoom
 	Worker
+	Deployment
 	Bots
 	HostOAuth
+	Egress
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
 	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
@@ -99,7 +132,7 @@ const Prefix = "MEETVAULT"
 func Load() (Config, error) {
 	var c Config
 	if err := envconfig.Process(Prefix, &c); err != nil {
-		return c, fmt.Errorf("config: %w (see README, Configuration)", err)
+		return c, processError(err)
 	}
 	if c.Database.URL == "" {
 		return c, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL")
@@ -119,7 +152,91 @@ func Load() (Config, error) {
 	if c.PartSizeMiB < 5 {
 		return c, fmt.Errorf("config: MEETVAULT_S3_PART_SIZE_MIB=%d is below S3's 5 MiB minimum part size", c.S3.PartSizeMiB)
 	}
+	if err := c.validate(); err != nil {
+		return c, err
+	}
+	if _, err := c.ParseEgress(); err != nil {
+		return c, err
+	}
+	if c.Worker.OpsAddr != "" && c.Worker.OpsAddr == c.Worker.IngressAddr {
+		return c, fmt.Errorf("config: %s_OPS_ADDR=%q is the ingress address: give the ops listener its own address, or leave it empty and set %s_OPS_TOKEN", Prefix, c.Worker.OpsAddr, Prefix)
+	}
+	if t := c.Worker.OpsToken; t != "" && len(t) < 16 {
+		return c, fmt.Errorf("config: %s_OPS_TOKEN is %d characters: use at least 16 random ones (head -c24 /dev/urandom | base64)", Prefix, len(t))
+	}
 	return c, nil
+}
+
+// EgressPolicy is the parsed Egress section.
+type EgressPolicy struct {
+	Downloads netguard.Allowlist
+	// TenantDownloads replaces Downloads for the tenants it names.
+	TenantDownloads map[string]netguard.Allowlist
+	// ZoomTokenHosts, plus the Zoom API base URL's host, may receive the
+	// Zoom token.
+	ZoomTokenHosts netguard.Allowlist
+	// BotMedia includes the bot provider's API host when one is configured.
+	BotMedia        netguard.Allowlist
+	MaxUnknownBytes int64
+}
+
+// ParseEgress parses and checks the Egress variables; errors name the
+// variable and what is wrong.
+func (c Config) ParseEgress() (EgressPolicy, error) {
+	var p EgressPolicy
+	var err error
+	if p.Downloads, err = netguard.Parse(Prefix+"_DOWNLOAD_ALLOWED_HOSTS", c.Egress.DownloadAllowedHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if p.Downloads.Empty() {
+		return p, fmt.Errorf("config: %s_DOWNLOAD_ALLOWED_HOSTS is empty: no recording could be downloaded; leave it unset for Zoom's hosts", Prefix)
+	}
+	if p.TenantDownloads, err = parseTenantLists(Prefix+"_TENANT_DOWNLOAD_ALLOWED_HOSTS", c.Egress.TenantDownloadAllowedHosts); err != nil {
+		return p, err
+	}
+	if p.ZoomTokenHosts, err = netguard.Parse(Prefix+"_ZOOM_TOKEN_HOSTS", c.Egress.ZoomTokenHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if p.BotMedia, err = netguard.Parse(Prefix+"_BOT_MEDIA_ALLOWED_HOSTS", c.Egress.BotMediaAllowedHosts); err != nil {
+		return p, fmt.Errorf("config: %w", err)
+	}
+	if c.Bots.BotAPIURL != "" {
+		provider, err := netguard.HostOf(Prefix+"_BOT_API_URL", c.Bots.BotAPIURL)
+		if err != nil {
+			return p, fmt.Errorf("config: %w", err)
+		}
+		p.BotMedia = p.BotMedia.Union(provider)
+	}
+	if c.Egress.DownloadMaxUnknownMiB <= 0 {
+		return p, fmt.Errorf("config: %s_DOWNLOAD_MAX_UNKNOWN_SIZE_MIB=%d must be positive", Prefix, c.Egress.DownloadMaxUnknownMiB)
+	}
+	p.MaxUnknownBytes = c.Egress.DownloadMaxUnknownMiB << 20
+	return p, nil
+}
+
+// parseTenantLists reads "tenant=list;tenant=list".
+func parseTenantLists(name, spec string) (map[string]netguard.Allowlist, error) {
+	out := map[string]netguard.Allowlist{}
+	for _, item := range strings.Split(spec, ";") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		tenant, list, ok := strings.Cut(item, "=")
+		tenant = strings.TrimSpace(tenant)
+		if !ok || tenant == "" {
+			return nil, fmt.Errorf("config: %s: %q is not tenant=host,host (separate tenants with ;)", name, item)
+		}
+		if _, dup := out[tenant]; dup {
+			return nil, fmt.Errorf("config: %s: tenant %q is listed twice", name, tenant)
+		}
+		a, err := netguard.Parse(name+"["+tenant+"]", list)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		out[tenant] = a
+	}
+	return out, nil
 }
 
 // SecretKeyBytes decodes MEETVAULT_SECRET_KEY.

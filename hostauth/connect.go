@@ -60,6 +60,9 @@ func (s *Service) Complete(ctx context.Context, state, code string) (*Connection
 	}
 	tok, err := s.oauth.Exchange(s.oauthContext(ctx), code, oauth2.VerifierOption(st.Verifier))
 	if err != nil {
+		if appErr := appCredentialsError(err); appErr != nil {
+			return nil, appErr
+		}
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.ErrorCode != "" && re.Response != nil && re.Response.StatusCode < 500 {
 			return nil, fmt.Errorf("%w (%s)", ErrCodeRejected, zoomReason(re))

@@ -34,20 +34,22 @@ type fakeZoom struct {
 	t   *testing.T
 	srv *httptest.Server
 
-	mu         sync.Mutex
-	users      map[string]fakeUser    // by id
-	codes      map[string]string      // authorization code → user id
-	challenges map[string]string      // authorization code → S256 challenge
-	redirects  map[string]string      // authorization code → redirect_uri
-	access     map[string]string      // live access token → user id
-	refresh    map[string]string      // live refresh token → user id
-	meetings   map[string]string      // meeting id → host user id
-	n          int                    // token counter
-	verifiers  []string               // code_verifier of each exchange
-	jointokens []url.Values           // queries of join-token calls
-	refreshErr func() (int, string)   // when set, refreshes answer this status and body
-	meetingErr map[string]int         // user id → status GET /meetings answers
-	apiHook    func(user string) bool // when it returns false the API answers 401
+	mu           sync.Mutex
+	users        map[string]fakeUser    // by id
+	codes        map[string]string      // authorization code → user id
+	challenges   map[string]string      // authorization code → S256 challenge
+	redirects    map[string]string      // authorization code → redirect_uri
+	access       map[string]string      // live access token → user id
+	refresh      map[string]string      // live refresh token → user id
+	meetings     map[string]string      // meeting id → host user id
+	n            int                    // token counter
+	verifiers    []string               // code_verifier of each exchange
+	jointokens   []url.Values           // queries of join-token calls
+	userTokens   []url.Values           // queries of /users/me/token calls
+	noTokenScope map[string]bool        // user id → the token lacks user:read:token
+	refreshErr   func() (int, string)   // when set, refreshes answer this status and body
+	meetingErr   map[string]int         // user id → status GET /meetings answers
+	apiHook      func(user string) bool // when it returns false the API answers 401
 
 	refreshCalls  atomic.Int32
 	exchangeCalls atomic.Int32
@@ -63,7 +65,7 @@ const (
 func newFakeZoom(t *testing.T) *fakeZoom {
 	f := &fakeZoom{t: t, users: map[string]fakeUser{}, codes: map[string]string{}, challenges: map[string]string{},
 		redirects: map[string]string{}, access: map[string]string{}, refresh: map[string]string{},
-		meetings: map[string]string{}, meetingErr: map[string]int{}}
+		meetings: map[string]string{}, meetingErr: map[string]int{}, noTokenScope: map[string]bool{}}
 	f.users["u-alice"] = fakeUser{"u-alice", testAccount, "alice@acme.example", true}
 	f.users["u-bob"] = fakeUser{"u-bob", testAccount, "bob@acme.example", false}
 	f.users["u-eve"] = fakeUser{"u-eve", "acc-other", "eve@other.example", true}
@@ -109,6 +111,19 @@ func newFakeZoom(t *testing.T) *fakeZoom {
 			return
 		}
 		writeJSON(w, 200, map[string]any{"token": fmt.Sprintf("jt-%s-%d", r.PathValue("id"), n), "expire_in": 120})
+	}))
+	mux.HandleFunc("GET /v2/users/me/token", f.api(func(w http.ResponseWriter, r *http.Request, u fakeUser) {
+		f.mu.Lock()
+		f.userTokens = append(f.userTokens, r.URL.Query())
+		f.n++
+		n := f.n
+		noScope := f.noTokenScope[u.id]
+		f.mu.Unlock()
+		if noScope {
+			writeJSON(w, 400, map[string]any{"code": 4711, "message": "Invalid access token, does not contain scopes:[user:read:token]."})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"token": fmt.Sprintf("%s-%s-%s-%d", r.URL.Query().Get("type"), u.id, r.URL.Query().Get("meeting_id"), n)})
 	}))
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)

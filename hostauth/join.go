@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/meetvault/meetvault/store"
@@ -39,7 +38,10 @@ func (s *Service) HostConnection(ctx context.Context, tenantID, meetingID string
 			return err
 		})
 		var dead *DeadConnectionError
+		var appErr *AppConfigError
 		switch {
+		case errors.As(err, &appErr):
+			return nil, err // the same for every connection: say so
 		case err == nil && m.HostID == c.ZoomUserID:
 			conn := connectionFrom(c)
 			return &conn, nil
@@ -69,36 +71,10 @@ func refusedByZoom(err error) bool {
 		st != http.StatusUnauthorized && er.Code != zoom.CodeInvalidToken
 }
 
-// IssueJoinTokenURL creates the join_token_url given to a bot: a per-bot
-// secret (32 random bytes, base64url; only its SHA-256 is stored) naming the
-// tenant, meeting and connected host, valid until expiresAt. The host must
-// have an active connection.
+// IssueJoinTokenURL creates the join_token_url given to a bot
+// (IssueTokenURL of KindJoinToken): the host must have an active connection.
 func (s *Service) IssueJoinTokenURL(ctx context.Context, tenantID, meetingID, zoomUserID, workflowID string, bypassWaitingRoom bool, expiresAt time.Time) (string, error) {
-	if tenantID == "" || meetingID == "" || zoomUserID == "" {
-		return "", errors.New("hostauth: IssueJoinTokenURL needs a tenant, a meeting id and the host's Zoom user id")
-	}
-	now := s.now()
-	if !expiresAt.After(now) {
-		return "", fmt.Errorf("hostauth: IssueJoinTokenURL: expiry %s is not in the future", expiresAt.UTC().Format(time.RFC3339))
-	}
-	c, err := s.repo.HostConnection(ctx, tenantID, zoomUserID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", fmt.Errorf("%w: tenant %s, Zoom user %s", ErrNotConnected, tenantID, zoomUserID)
-	}
-	if err != nil {
-		return "", err
-	}
-	if c.Status == store.HostConnectionDead {
-		return "", deadError(c, c.DeadReason)
-	}
-	secret := randomSecret()
-	if err := s.repo.SaveJoinLink(ctx, store.JoinLink{
-		SecretSHA256: digest(secret), TenantID: tenantID, MeetingID: meetingID, ZoomUserID: zoomUserID,
-		WorkflowID: workflowID, BypassWaitingRoom: bypassWaitingRoom, ExpiresAt: expiresAt, CreatedAt: now,
-	}); err != nil {
-		return "", err
-	}
-	return s.publicURL + JoinTokenPath + "?secret=" + url.QueryEscape(secret), nil
+	return s.IssueTokenURL(ctx, KindJoinToken, tenantID, meetingID, zoomUserID, workflowID, bypassWaitingRoom, expiresAt)
 }
 
 // MintJoinToken serves a join_token_url: it looks the secret up, refuses an
@@ -107,19 +83,9 @@ func (s *Service) IssueJoinTokenURL(ctx context.Context, tenantID, meetingID, zo
 // the host's connection. A dead connection gives *DeadConnectionError; Zoom
 // refusing the meeting gives ErrNotHost; anything else is transient.
 func (s *Service) MintJoinToken(ctx context.Context, secret string) (string, error) {
-	if secret == "" {
-		return "", ErrUnknownLink
-	}
-	now := s.now()
-	l, err := s.repo.UseJoinLink(ctx, digest(secret), now)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", ErrUnknownLink
-	}
+	l, err := s.useLink(ctx, KindJoinToken, secret)
 	if err != nil {
 		return "", err
-	}
-	if !now.Before(l.ExpiresAt) {
-		return "", fmt.Errorf("%w: tenant %s meeting %s, expired %s", ErrLinkExpired, l.TenantID, l.MeetingID, l.ExpiresAt.UTC().Format(time.RFC3339))
 	}
 	var token string
 	err = s.withHost(ctx, l.TenantID, l.ZoomUserID, func(zc *zoom.Client) error {
@@ -130,8 +96,9 @@ func (s *Service) MintJoinToken(ctx context.Context, secret string) (string, err
 		return err
 	})
 	var dead *DeadConnectionError
+	var appErr *AppConfigError
 	switch {
-	case errors.As(err, &dead), errors.Is(err, ErrNotConnected):
+	case errors.As(err, &dead), errors.Is(err, ErrNotConnected), errors.As(err, &appErr):
 		return "", err
 	case refusedByZoom(err):
 		return "", fmt.Errorf("%w: tenant %s meeting %s: %w", ErrNotHost, l.TenantID, l.MeetingID, err)

@@ -15,8 +15,10 @@
 // refresh, so a refresh happens with the connection's row locked (SELECT ...
 // FOR UPDATE): whoever holds the lock re-reads the row, uses a token another
 // process just refreshed, or refreshes and stores the new pair before using
-// it. invalid_grant / invalid_client from the token endpoint mark the
-// connection dead (*DeadConnectionError): the host must reconnect.
+// it. invalid_grant from the token endpoint marks the connection dead
+// (*DeadConnectionError): the host must reconnect. invalid_client means the
+// app's own credentials are wrong (*AppConfigError): a configuration error
+// for the operator, which leaves every connection as it is.
 package hostauth
 
 import (
@@ -83,8 +85,8 @@ var (
 )
 
 // DeadConnectionError says a host's connection can no longer be refreshed
-// (Zoom answered invalid_grant or invalid_client): the connection is marked
-// dead and the host must connect again.
+// (Zoom answered invalid_grant): the connection is marked dead and the host
+// must connect again.
 type DeadConnectionError struct {
 	TenantID, ZoomUserID, Reason string
 	Email                        string // when known

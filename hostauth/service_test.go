@@ -183,7 +183,7 @@ func TestRefreshRotationIsStored(t *testing.T) {
 // that tells the operator what to do, the row is marked, and Zoom is not
 // asked again.
 func TestInvalidGrantMarksTheConnectionDead(t *testing.T) {
-	for _, code := range []string{"invalid_grant", "invalid_client"} {
+	for _, code := range []string{"invalid_grant"} {
 		t.Run(code, func(t *testing.T) {
 			f, repo, clk := newFakeZoom(t), newMemRepo(), &clock{t: t0}
 			s := newTestService(t, f, repo, clk)
@@ -385,5 +385,71 @@ func TestConcurrentRefreshOnSharedStoreRefreshesOnce(t *testing.T) {
 	}
 	if row := repo.conns[key("acme", "u-alice")]; row.Status != store.HostConnectionActive || row.RefreshCount != 1 {
 		t.Fatalf("row %+v", row)
+	}
+}
+
+// invalid_client is the app's own credentials being wrong: an app
+// configuration error naming the variables to fix; no connection is marked
+// dead, and once the credentials work the same connection mints again.
+func TestInvalidClientIsAnAppConfigurationErrorNotADeadConnection(t *testing.T) {
+	f, repo, clk := newFakeZoom(t), newMemRepo(), &clock{t: t0}
+	s := newTestService(t, f, repo, clk)
+	ctx := context.Background()
+	connect(t, s, f, "u-alice")
+	connect(t, s, f, "u-bob")
+	link, _ := s.IssueJoinTokenURL(ctx, "acme", "111", "u-alice", "", false, t0.Add(48*time.Hour))
+	f.refreshErr = func() (int, string) {
+		return 401, `{"reason":"Invalid client_id or client_secret","error":"invalid_client"}`
+	}
+	clk.Advance(2 * time.Hour)
+
+	_, err := s.MintJoinToken(ctx, secretOf(t, link))
+	var appErr *AppConfigError
+	var dead *DeadConnectionError
+	if !errors.As(err, &appErr) || errors.As(err, &dead) {
+		t.Fatalf("err %v (%T), want *AppConfigError", err, err)
+	}
+	for _, want := range []string{"MEETVAULT_ZOOM_USER_CLIENT_ID", "MEETVAULT_ZOOM_USER_CLIENT_SECRET", "Invalid client_id"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("message %q lacks %q", err, want)
+		}
+	}
+	if _, err := s.HostConnection(ctx, "acme", "111"); !errors.As(err, &appErr) {
+		t.Fatalf("HostConnection must surface the app error, not conclude 'nobody hosts it': %v", err)
+	}
+	for _, u := range []string{"u-alice", "u-bob"} {
+		if row := repo.conns[key("acme", u)]; row.Status != "active" || row.DeadReason != "" {
+			t.Fatalf("%s marked %q (%s) for the app's fault", u, row.Status, row.DeadReason)
+		}
+	}
+	f.refreshErr = nil
+	if _, err := s.MintJoinToken(ctx, secretOf(t, link)); err != nil {
+		t.Fatalf("with the credentials fixed the connection works again: %v", err)
+	}
+}
+
+// A code exchange Zoom refuses with invalid_client is the app's
+// configuration, not a bad link.
+func TestCompleteWithWrongAppCredentialsIsAnAppConfigError(t *testing.T) {
+	f, repo, clk := newFakeZoom(t), newMemRepo(), &clock{t: t0}
+	cfg := testConfig(f, clk)
+	cfg.ClientSecret = "wrong"
+	s, err := newService(cfg, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u, err := s.AuthorizeURL(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, code := f.authorize(t, u, "u-alice")
+	_, err = s.Complete(ctx, state, code)
+	var appErr *AppConfigError
+	if !errors.As(err, &appErr) || errors.Is(err, ErrCodeRejected) {
+		t.Fatalf("err %v, want *AppConfigError", err)
+	}
+	if len(repo.conns) != 0 {
+		t.Fatal("nothing may be stored")
 	}
 }

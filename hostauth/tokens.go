@@ -72,9 +72,10 @@ func (s *Service) fresh(c store.HostConnection) bool {
 // re-reads the row: when another process refreshed meanwhile (the stored
 // access token is fresh and is not the one Zoom just rejected), that token
 // is used and Zoom is not asked. Otherwise it refreshes, stores the rotated
-// pair and only then returns the new access token. invalid_grant and
-// invalid_client mark the connection dead (*DeadConnectionError); other
-// failures are returned for the caller to retry.
+// pair and only then returns the new access token. invalid_grant marks the
+// connection dead (*DeadConnectionError); invalid_client is the app's
+// configuration (*AppConfigError), the row is left alone; other failures
+// are returned for the caller to retry.
 func (s *Service) refresh(ctx context.Context, tenantID, zoomUserID, rejected string) (string, error) {
 	var access string
 	err := s.repo.LockHostConnection(ctx, tenantID, zoomUserID, func(ctx context.Context, c store.HostConnection, w store.HostConnectionWriter) error {
@@ -91,6 +92,11 @@ func (s *Service) refresh(ctx context.Context, tenantID, zoomUserID, rejected st
 		defer cancel()
 		tok, err := s.oauth.TokenSource(s.oauthContext(rctx), &oauth2.Token{RefreshToken: c.RefreshToken}).Token()
 		if err != nil {
+			if appErr := appCredentialsError(err); appErr != nil {
+				// The app's own credentials are wrong: every refresh fails
+				// alike, and the hosts' grants are intact. Keep the row.
+				return appErr
+			}
 			if reason, dead := deadReason(err); dead {
 				if merr := w.MarkDead(ctx, reason); merr != nil {
 					return merr
@@ -122,18 +128,42 @@ func deadError(c store.HostConnection, reason string) *DeadConnectionError {
 	return &DeadConnectionError{TenantID: c.TenantID, ZoomUserID: c.ZoomUserID, Email: c.Email, Reason: reason}
 }
 
-// deadReason reports whether a token-endpoint error means the refresh token
-// (or the app's credentials) will never work again.
+// deadReason reports whether a token-endpoint error means the host's refresh
+// token will never work again (invalid_grant: revoked, expired, or rotated
+// away). invalid_client is not one: see appCredentialsError.
 func deadReason(err error) (string, bool) {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || (re.Response != nil && re.Response.StatusCode >= http.StatusInternalServerError) {
 		return "", false
 	}
-	switch re.ErrorCode {
-	case "invalid_grant", "invalid_client":
+	if re.ErrorCode == "invalid_grant" {
 		return zoomReason(re), true
 	}
 	return "", false
+}
+
+// AppConfigError is Zoom rejecting the user-level OAuth app's own client id
+// or secret (invalid_client): meetvault's configuration is wrong, not the
+// hosts' connections, which stay as they are and work again once the
+// credentials are fixed.
+type AppConfigError struct {
+	Reason string // Zoom's code and explanation
+}
+
+func (e *AppConfigError) Error() string {
+	return fmt.Sprintf("hostauth: Zoom rejected the user-level OAuth app's credentials (%s) — a configuration error, not a host's: "+
+		"set MEETVAULT_ZOOM_USER_CLIENT_ID and MEETVAULT_ZOOM_USER_CLIENT_SECRET to the app's Client ID and Client Secret "+
+		"(Zoom App Marketplace › the app › App Credentials) and restart the ingress and workers; host connections are kept", e.Reason)
+}
+
+// appCredentialsError returns an *AppConfigError for invalid_client.
+func appCredentialsError(err error) *AppConfigError {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_client" ||
+		(re.Response != nil && re.Response.StatusCode >= http.StatusInternalServerError) {
+		return nil
+	}
+	return &AppConfigError{Reason: zoomReason(re)}
 }
 
 // zoomReason is the error code with Zoom's explanation ("reason" in Zoom's

@@ -92,7 +92,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	ctx := context.Background()
 	name := fmt.Sprintf("it_%s_%d", strings.ToLower(strings.NewReplacer("/", "_", "-", "_").Replace(t.Name())), time.Now().UnixNano()%1e9)
 	if len(name) > 60 {
-		name = name[len(name)-60:]
+		// Keep the unique tail; a leading "_" would make the bucket name
+		// start with "-", which S3 refuses.
+		name = strings.TrimLeft(name[len(name)-60:], "_")
 	}
 	e := &env{t: t, name: name, taskQueue: name, bucket: strings.ReplaceAll(name, "_", "-"),
 		tenant: fmt.Sprintf("acme-%d", time.Now().UnixNano()%1e9)}
@@ -107,6 +109,9 @@ func newEnv(t *testing.T, extra ...string) *env {
 	_, err = e.sim.Start()
 	require.NoError(t, err)
 	t.Cleanup(func() { e.sim.Close() })
+	// An internet round trip per API call, modest so the suite stays quick.
+	e.sim.UpdateFaults(zoomsim.FaultsPatch{APILatencyMS: map[string][2]int{
+		"Light": {20, 80}, "Medium": {20, 80}, "Heavy": {20, 80}, "Resource-intensive": {20, 80}}})
 
 	e.s3, err = archive.New(ctx, archive.Config{
 		Endpoint: mustEnv(t, "MEETVAULT_S3_ENDPOINT"), Region: "us-east-1", Bucket: e.bucket,
@@ -122,11 +127,21 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_TASK_QUEUE="+e.taskQueue,
 		"MEETVAULT_ZOOM_API_URL="+e.sim.URL()+"/v2",
 		"MEETVAULT_ZOOM_OAUTH_URL="+e.sim.URL(),
+		// Downloads are refused outside Zoom's hosts by default: allow the
+		// simulator and the file host it redirects downloads to.
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(e.sim),
+		"MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS="+simHosts(e.sim),
 		"MEETVAULT_INGRESS_ADDR="+e.ingress,
 		// The simulator signs webhooks with its own clock, which tests advance.
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
 		"MEETVAULT_S3_PART_SIZE_MIB=5",
 		"MEETVAULT_LOG_LEVEL=warn",
+		// Unversioned: each test's task queue would be a Worker Deployment
+		// of its own, and the server keeps at most 100 per namespace
+		// (matching.maxDeployments), which a persistent dev server would
+		// reach after a few runs. workers/deployment_server_test.go covers
+		// versioning against the server on one reused deployment.
+		"MEETVAULT_DEPLOYMENT_VERSIONING=false",
 		"GOMEMLIMIT=100MiB",
 	)
 	e.vars = append(e.vars, extra...)
@@ -138,10 +153,24 @@ func newEnv(t *testing.T, extra ...string) *env {
 	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
 	require.NoError(t, err)
 	t.Cleanup(e.temporal.Close)
+	if dir := os.Getenv(recordHistoriesEnv); dir != "" {
+		t.Cleanup(func() { e.recordHistories(dir) }) // after the worker stops
+	}
 
 	e.startWorker()
 	t.Cleanup(e.stopWorker)
 	return e
+}
+
+// simHosts is the download allowlist for a simulator: its own address and,
+// when it runs one, its signed-file host (another loopback name, like
+// Zoom's CDN).
+func simHosts(sim *zoomsim.Server) string {
+	hosts := sim.URL()
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok && fh.FileHostURL() != "" {
+		hosts += "," + fh.FileHostURL()
+	}
+	return hosts
 }
 
 func secretKey(t *testing.T) []byte {

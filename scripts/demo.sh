@@ -21,6 +21,9 @@ SCENARIO='{"generate":{"seed":20261122,"accounts":1,"users":5,"meetings":50,"fro
 
 echo "==> loading the demo scenario into the Zoom simulator ($MEETVAULT_SIM_URL)"
 curl -fsS -X POST -H 'Content-Type: application/json' -d "$SCENARIO" "$MEETVAULT_SIM_URL/_sim/scenario" >/dev/null
+# Zoom answers over the internet: an API round trip of tens to hundreds of ms.
+curl -fsS -X POST -H 'Content-Type: application/json' "$MEETVAULT_SIM_URL/_sim/faults" >/dev/null \
+	-d '{"api_latency_ms":{"Light":[40,120],"Medium":[60,250],"Heavy":[80,300],"Resource-intensive":[100,400]}}'
 echo "==> registering the simulator's account as tenant demo"
 bin/starter dev register-sim-tenant --sim "$MEETVAULT_SIM_URL" --tenant demo
 echo "==> importing cloud recordings $FROM..$TO through Temporal"

@@ -6,6 +6,9 @@
 # Sourced by scripts/stack.sh.
 
 SIM_PORT=9090
+# The simulator redirects downloads to its signed-file host, another loopback
+# name (like Zoom's CDN); pinned so the download allowlist can name it.
+SIM_FILE_ADDR=127.0.0.2:9091
 INGRESS_PORT=8088
 ENV_FILE=$DEV/env
 APP_PACKAGES=(./workers ./starter ./zoomsim/cmd/zoomsim)
@@ -48,6 +51,10 @@ write_env() {
 		export MEETVAULT_S3_PATH_STYLE=true
 		export MEETVAULT_ZOOM_API_URL=http://$HOST:$SIM_PORT/v2
 		export MEETVAULT_ZOOM_OAUTH_URL=http://$HOST:$SIM_PORT
+		# Downloads go only to allowed hosts (default: Zoom's); allow the
+		# simulator and its signed-file host by name.
+		export MEETVAULT_DOWNLOAD_ALLOWED_HOSTS=http://$HOST:$SIM_PORT,http://$SIM_FILE_ADDR
+		export MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS=http://$HOST:$SIM_PORT,http://$SIM_FILE_ADDR
 		export MEETVAULT_INGRESS_ADDR=$HOST:$INGRESS_PORT
 		export MEETVAULT_SIM_URL=http://$HOST:$SIM_PORT
 		# The simulator's bot provider and host OAuth app (development
@@ -102,7 +109,7 @@ app_up() {
 	app_build
 	write_env
 	mkdir -p "$LOG_DIR" "$RUN_DIR"
-	app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
+	ZOOMSIM_FILE_ADDR=$SIM_FILE_ADDR app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
 	# The archive path needs about 48 MiB of part buffers; a soft memory limit
 	# keeps the worker's resident set well under 128 MiB.
 	GOMEMLIMIT=${MEETVAULT_WORKER_GOMEMLIMIT:-100MiB} app_start workers "$INGRESS_PORT" worker_healthy

@@ -28,6 +28,7 @@ func botCmd() *cobra.Command {
 func botJoinCmd() *cobra.Command {
 	var (
 		tenant, link, at, name string
+		onBehalfOf             string
 		wait                   bool
 		p                      workflows.BotPolicy
 	)
@@ -41,7 +42,8 @@ func botJoinCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in := workflows.MeetingBotInput{TenantID: tenant, MeetingURL: link, MeetingID: meetingID, BotName: name, Policy: p}
+			in := workflows.MeetingBotInput{TenantID: tenant, MeetingURL: link, MeetingID: meetingID, BotName: name, Policy: p,
+				OnBehalfOf: onBehalfOf}
 			if at != "" {
 				if in.JoinAt, err = parseJoinAt(at, time.Now()); err != nil {
 					return err
@@ -84,6 +86,7 @@ func botJoinCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&tenant, "tenant", "", "tenant the meeting belongs to (required)")
+	f.StringVar(&onBehalfOf, "on-behalf-of", "", "tenant user (e-mail or Zoom user id) who sends the bot; needed for meetings outside the tenant's Zoom account (OBF token or ZAK from their Zoom OAuth connection)")
 	f.StringVar(&link, "meeting-url", "", "the meeting's invite link, e.g. https://zoom.us/j/85012345678?pwd=... (required)")
 	f.StringVar(&at, "at", "", "join later: an RFC 3339 time (2026-11-23T15:00:00Z) or a delay (10m)")
 	f.StringVar(&name, "name", "meetvault notetaker", "the bot's display name in the meeting")

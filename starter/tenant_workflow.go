@@ -171,7 +171,11 @@ func printStatus(s workflows.TenantStatus) error {
 		fmt.Printf("  waiting for Zoom's quota until %s\n", s.BlockedUntil.Format(time.RFC3339))
 	}
 	fmt.Printf("  schedule: every %s, next run %s\n", s.Policy.Interval, s.NextRun.Format(time.RFC3339))
-	fmt.Printf("  backlog: webhook %d, scheduled %d, reconcile %d\n", s.Backlog["webhook"], s.Backlog["scheduled"], s.Backlog["reconcile"])
+	fmt.Printf("  backlog: now %d, scheduled %d, retry %d\n", s.Backlog["now"], s.Backlog["scheduled"], s.Backlog["retry"])
+	for _, p := range s.Parked {
+		fmt.Printf("  parked %s: %s %s %s..%s, %d attempts, retried %s: %s\n", p.ID, p.Kind, p.Source,
+			p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), p.Attempts, p.RetryAt.Format(time.RFC3339), p.Error)
+	}
 	for src, wm := range s.Watermarks {
 		fmt.Printf("  watermark %s: imported through %s\n", src, wm.Format(time.DateOnly))
 	}

@@ -272,7 +272,10 @@ func (s *Store) TakeHostOAuthState(ctx context.Context, stateSHA256 []byte) (Hos
 
 // JoinLink is a bot's join_token_url, known by the SHA-256 of its secret.
 type JoinLink struct {
-	SecretSHA256      []byte
+	SecretSHA256 []byte
+	// Kind is JoinLinkKindJoinToken (the default when empty), JoinLinkKindOBF
+	// or JoinLinkKindZAK: the one route the link is valid on.
+	Kind              string
 	TenantID          string
 	MeetingID         string
 	ZoomUserID        string
@@ -283,6 +286,13 @@ type JoinLink struct {
 	Uses              int
 }
 
+// Kinds of bot token links (column bot_join_links.kind).
+const (
+	JoinLinkKindJoinToken = "join_token"
+	JoinLinkKindOBF       = "obf"
+	JoinLinkKindZAK       = "zak"
+)
+
 // joinLinkRetention is how long an expired link is kept (so that it answers
 // "expired" rather than "unknown") before SaveJoinLink purges it.
 const joinLinkRetention = 24 * time.Hour
@@ -292,9 +302,13 @@ func (s *Store) SaveJoinLink(ctx context.Context, l JoinLink) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM bot_join_links WHERE expires_at < $1`, l.CreatedAt.Add(-joinLinkRetention)); err != nil {
 		return fmt.Errorf("store: purging expired join links: %w", err)
 	}
+	kind := l.Kind
+	if kind == "" {
+		kind = JoinLinkKindJoinToken
+	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO bot_join_links (secret_sha256, tenant_id, meeting_id, zoom_user_id, workflow_id,
-			bypass_waiting_room, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		l.SecretSHA256, l.TenantID, l.MeetingID, l.ZoomUserID, l.WorkflowID, l.BypassWaitingRoom, l.ExpiresAt, l.CreatedAt)
+			bypass_waiting_room, expires_at, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		l.SecretSHA256, l.TenantID, l.MeetingID, l.ZoomUserID, l.WorkflowID, l.BypassWaitingRoom, l.ExpiresAt, l.CreatedAt, kind)
 	if err != nil {
 		return fmt.Errorf("store: saving join link for %s meeting %s: %w", l.TenantID, l.MeetingID, err)
 	}
@@ -306,8 +320,8 @@ func (s *Store) SaveJoinLink(ctx context.Context, l JoinLink) error {
 func (s *Store) UseJoinLink(ctx context.Context, secretSHA256 []byte, at time.Time) (JoinLink, error) {
 	l := JoinLink{SecretSHA256: secretSHA256}
 	err := s.pool.QueryRow(ctx, `UPDATE bot_join_links SET uses = uses + 1, last_used_at = $2 WHERE secret_sha256 = $1
-		RETURNING tenant_id, meeting_id, zoom_user_id, workflow_id, bypass_waiting_room, expires_at, created_at, uses`,
-		secretSHA256, at).Scan(&l.TenantID, &l.MeetingID, &l.ZoomUserID, &l.WorkflowID, &l.BypassWaitingRoom, &l.ExpiresAt, &l.CreatedAt, &l.Uses)
+		RETURNING tenant_id, meeting_id, zoom_user_id, workflow_id, bypass_waiting_room, expires_at, created_at, uses, kind`,
+		secretSHA256, at).Scan(&l.TenantID, &l.MeetingID, &l.ZoomUserID, &l.WorkflowID, &l.BypassWaitingRoom, &l.ExpiresAt, &l.CreatedAt, &l.Uses, &l.Kind)
 	if err != nil {
 		return l, fmt.Errorf("store: join link: %w", notFound(err))
 	}

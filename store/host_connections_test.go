@@ -174,6 +174,17 @@ func TestOAuthStatesAndJoinLinks(t *testing.T) {
 			t.Fatalf("use %d: %+v, %v", i, l, err)
 		}
 	}
+	if l, _ := st.UseJoinLink(ctx, s[:], now); l.Kind != JoinLinkKindJoinToken {
+		t.Fatalf("a link saved without a kind is a join-token link: %q", l.Kind)
+	}
+	obf := sha256.Sum256([]byte("obf-secret"))
+	if err := st.SaveJoinLink(ctx, JoinLink{SecretSHA256: obf[:], Kind: JoinLinkKindOBF, TenantID: "acme", MeetingID: "111",
+		ZoomUserID: "u1", ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := st.UseJoinLink(ctx, obf[:], now); err != nil || l.Kind != JoinLinkKindOBF {
+		t.Fatalf("obf link: %+v %v", l, err)
+	}
 	other := sha256.Sum256([]byte("other"))
 	if _, err := st.UseJoinLink(ctx, other[:], now); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown link: %v", err)

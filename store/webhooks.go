@@ -12,9 +12,13 @@ type WebhookTenant struct {
 	ID            string
 	ZoomAccountID string
 	SecretToken   string // empty when the tenant registered no webhook secret
+	// Err is set when the secret could not be unsealed (wrong key, damaged
+	// row): the tenant is listed so one bad row does not hide the others.
+	Err error
 }
 
-// WebhookTenants lists every tenant with its webhook secret token unsealed.
+// WebhookTenants lists every tenant with its webhook secret token unsealed;
+// a tenant whose secret does not unseal carries Err instead.
 func (s *Store) WebhookTenants(ctx context.Context) ([]WebhookTenant, error) {
 	if err := s.requireSealer(); err != nil {
 		return nil, err
@@ -33,7 +37,7 @@ func (s *Store) WebhookTenants(ctx context.Context) ([]WebhookTenant, error) {
 		}
 		if sealed != nil {
 			if t.SecretToken, err = s.sealer.Open(sealed, "webhook:"+t.ID); err != nil {
-				return nil, err
+				t.SecretToken, t.Err = "", fmt.Errorf("store: tenant %s: webhook secret: %w", t.ID, err)
 			}
 		}
 		out = append(out, t)

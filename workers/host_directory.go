@@ -45,3 +45,19 @@ func (d hostDirectory) JoinTokenURL(ctx context.Context, tenantID, meetingID, zo
 	// bot, so it need not wait to be admitted.
 	return d.s.IssueJoinTokenURL(ctx, tenantID, meetingID, zoomUserID, workflowID, true, expires)
 }
+
+func (d hostDirectory) ConnectedUser(ctx context.Context, tenantID, user string) (activities.HostInfo, bool, error) {
+	c, err := d.s.UserConnection(ctx, tenantID, user)
+	if err != nil || c == nil {
+		return activities.HostInfo{}, false, err
+	}
+	return activities.HostInfo{ZoomUserID: c.ZoomUserID, Email: c.Email, LocalRecording: c.LocalRecording}, true, nil
+}
+
+func (d hostDirectory) UserTokenURL(ctx context.Context, kind, tenantID, meetingID, zoomUserID, workflowID string, expires time.Time) (string, error) {
+	k := map[string]hostauth.TokenKind{activities.BotLinkOBF: hostauth.KindOBF, activities.BotLinkZAK: hostauth.KindZAK}[kind]
+	if k == "" {
+		return "", fmt.Errorf("UserTokenURL: kind %q is not %s or %s", kind, activities.BotLinkOBF, activities.BotLinkZAK)
+	}
+	return d.s.IssueTokenURL(ctx, k, tenantID, meetingID, zoomUserID, workflowID, false, expires)
+}

@@ -26,7 +26,13 @@ func (h *hostAuthHandlers) joinToken(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	token, err := h.svc.MintJoinToken(ctx, r.URL.Query().Get("secret"))
 	var dead *hostauth.DeadConnectionError
+	var appErr *hostauth.AppConfigError
 	switch {
+	case errors.As(err, &appErr):
+		// meetvault's configuration, not the host's: the operator must act.
+		h.log.Error("join token: the user-level Zoom OAuth app's credentials are rejected", "err", err)
+		h.metrics.count("join_token", "app_misconfigured")
+		http.Error(w, "meetvault's Zoom OAuth app is misconfigured", http.StatusServiceUnavailable)
 	case err == nil:
 		h.metrics.count("join_token", "minted")
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

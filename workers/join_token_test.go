@@ -41,6 +41,8 @@ func TestJoinTokenStatuses(t *testing.T) {
 			http.StatusConflict, "invalid_grant: Invalid Token!"},
 		{"not the host", fmt.Errorf("%w: meeting 222", hostauth.ErrNotHost), http.StatusConflict, "no join token"},
 		{"zoom unavailable", errors.New("zoom: GET /meetings/111/jointoken/local_recording: 503"), http.StatusServiceUnavailable, "temporarily"},
+		{"app credentials rejected", &hostauth.AppConfigError{Reason: "invalid_client: Invalid client_id or client_secret"},
+			http.StatusServiceUnavailable, "misconfigured"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,7 @@ type hostAuthority interface {
 	AuthorizeURL(ctx context.Context, tenantID string) (string, error)
 	Complete(ctx context.Context, state, code string) (*hostauth.Connection, error)
 	MintJoinToken(ctx context.Context, secret string) (string, error)
+	MintUserToken(ctx context.Context, kind hostauth.TokenKind, secret string) (string, error)
 }
 
 // notConfiguredMsg answers every host OAuth route when the user-level app is
@@ -148,6 +149,13 @@ func (h *hostAuthHandlers) callback(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, hostauth.ErrUnknownTenant):
 		h.metrics.count("callback", "unknown_tenant")
 		h.page(w, http.StatusNotFound, callbackPage{Title: "Unknown tenant", Lines: []string{"Nothing was connected: the tenant no longer exists."}})
+		return
+	case errors.As(err, new(*hostauth.AppConfigError)):
+		// meetvault's own app credentials: the operator must fix them.
+		h.log.Error("host OAuth: the user-level Zoom OAuth app's credentials are rejected", "err", err)
+		h.metrics.count("callback", "app_misconfigured")
+		h.page(w, http.StatusServiceUnavailable, callbackPage{Title: "Connection failed",
+			Lines: []string{"Nothing was connected: meetvault's Zoom app is misconfigured (Zoom rejected its credentials). Your administrator has been told in the logs; try again once it is fixed."}})
 		return
 	case err != nil:
 		h.log.Error("host OAuth: completing an authorization failed", "err", err)

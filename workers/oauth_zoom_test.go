@@ -44,6 +44,11 @@ func (f *fakeHostAuth) MintJoinToken(_ context.Context, secret string) (string, 
 	return f.token, f.mintErr
 }
 
+func (f *fakeHostAuth) MintUserToken(_ context.Context, kind hostauth.TokenKind, secret string) (string, error) {
+	f.secrets = append(f.secrets, string(kind)+":"+secret)
+	return f.token, f.mintErr
+}
+
 // newTestHostAuth returns handlers on fake, with the log captured.
 func newTestHostAuth(fake hostAuthority) (*hostAuthHandlers, *bytes.Buffer, *ingressMetrics) {
 	var logs bytes.Buffer
@@ -128,6 +133,8 @@ func TestOAuthCallbackPages(t *testing.T) {
 			400, []string{"Nothing was connected"}, nil},
 		{"another account", "/oauth/zoom/callback?code=c&state=s", nil, fmt.Errorf("%w: eve@other", hostauth.ErrWrongAccount),
 			403, []string{"Nothing was connected", "another Zoom account"}, nil},
+		{"app credentials rejected", "/oauth/zoom/callback?code=c&state=s", nil, &hostauth.AppConfigError{Reason: "invalid_client: Invalid client_id"},
+			503, []string{"Nothing was connected", "misconfigured"}, []string{"Invalid client_id"}},
 		{"zoom down", "/oauth/zoom/callback?code=c&state=s", nil, errors.New("dial tcp: refused"),
 			502, []string{"Nothing was connected", "start again"}, []string{"dial tcp"}},
 	}

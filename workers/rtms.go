@@ -51,16 +51,15 @@ func loadRTMSSettings() (rtmsSettings, activities.RTMSConfig, error) {
 	}, nil
 }
 
-// registerRTMS registers the RTMSCapture workflow and its short activities
-// on the main worker and returns the worker of the capture task queue,
+// registerRTMS registers the RTMSCapture workflow's short activities on the
+// main worker (the workflow itself is in workflows.Register) and returns the worker of the capture task queue,
 // where each CaptureRTMS holds one stream for as long as it lasts.
-func registerRTMS(d *deps, cfg config.Config, main worker.Worker, log *slog.Logger) (worker.Worker, error) {
+func registerRTMS(d *deps, cfg config.Config, main worker.Worker, dep worker.DeploymentOptions, log *slog.Logger) (worker.Worker, error) {
 	s, rc, err := loadRTMSSettings()
 	if err != nil {
 		return nil, err
 	}
 	acts := &activities.RTMSActivities{Store: d.store, Archive: d.archive, Config: rc, Logger: log}
-	main.RegisterWorkflow(workflows.RTMSCapture)
 	main.RegisterActivity(acts.FinishRTMS)
 	main.RegisterActivity(acts.RevokeRTMS)
 	w := worker.New(d.temporal, workflows.RTMSTaskQueue(cfg.Temporal.TaskQueue), worker.Options{

@@ -53,6 +53,8 @@ type zoomWebhooks struct {
 	maxSkew time.Duration
 	log     *slog.Logger
 	metrics *ingressMetrics
+	// replays remembers handled deliveries (nil: no replay detection).
+	replays *replayCache
 }
 
 // Outcomes (metric labels, log fields).
@@ -92,7 +94,7 @@ func (h *zoomWebhooks) tenantRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	t, found := h.tenants.ByID(r.Context(), r.PathValue("tenant"))
 	if !found {
-		h.reject(w, http.StatusNotFound, outcomeUnknownTenant, "no such tenant")
+		h.noTenant(w, r, body, r.PathValue("tenant"))
 		return
 	}
 	if !h.verify(w, r, t.SecretToken, body) {
@@ -108,7 +110,7 @@ func (h *zoomWebhooks) tenantRoute(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, http.StatusForbidden, outcomeWrongAccount, "event account does not belong to this tenant")
 		return
 	}
-	h.handle(w, r, t, ev, body)
+	h.handleOnce(w, r, t, ev, body)
 }
 
 func (h *zoomWebhooks) sharedRoute(w http.ResponseWriter, r *http.Request) {
@@ -133,13 +135,13 @@ func (h *zoomWebhooks) sharedRoute(w http.ResponseWriter, r *http.Request) {
 		t, found = h.tenants.ByAccount(r.Context(), ev.Payload.AccountID)
 	}
 	if !found {
-		h.reject(w, http.StatusNotFound, outcomeUnknownTenant, "no tenant for this account")
+		h.noTenant(w, r, body, ev.Payload.AccountID)
 		return
 	}
 	if !h.verify(w, r, t.SecretToken, body) {
 		return
 	}
-	h.handle(w, r, t, ev, body)
+	h.handleOnce(w, r, t, ev, body)
 }
 
 func (h *zoomWebhooks) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
@@ -164,18 +166,22 @@ func readWebhookBody(w http.ResponseWriter, r *http.Request, reject func(http.Re
 
 func (h *zoomWebhooks) verify(w http.ResponseWriter, r *http.Request, secret string, body []byte) bool {
 	err := zoom.VerifyWebhook(secret, r.Header, body, h.verifyTime(r))
+	// Every refusal gets the same public answer, the one an unknown tenant
+	// gets too (noTenant): the reason is in the metric and the log only.
+	outcome := outcomeBadSignature
 	switch {
 	case err == nil:
 		return true
 	case errors.Is(err, zoom.ErrWebhookNoSecret):
-		h.reject(w, http.StatusUnauthorized, outcomeNoSecret, "tenant has no webhook secret token: starter tenant add --webhook-secret-file")
+		outcome = outcomeNoSecret
+		h.log.Warn("zoom webhook refused: the tenant has no webhook secret token; register it with starter tenant add --webhook-secret-file")
 	case errors.Is(err, zoom.ErrWebhookMissingHeader):
-		h.reject(w, http.StatusUnauthorized, outcomeMissingHeader, "missing or malformed signature headers")
+		outcome = outcomeMissingHeader
 	case errors.Is(err, zoom.ErrWebhookStale):
-		h.reject(w, http.StatusUnauthorized, outcomeStale, "timestamp more than 5 minutes off")
-	default:
-		h.reject(w, http.StatusUnauthorized, outcomeBadSignature, "signature mismatch")
+		outcome = outcomeStale
 	}
+	h.log.Debug("zoom webhook refused", "outcome", outcome, "err", err)
+	h.reject(w, http.StatusUnauthorized, outcome, badSignatureMsg)
 	return false
 }
 
@@ -227,10 +233,13 @@ func (h *zoomWebhooks) handle(w http.ResponseWriter, r *http.Request, t webhookT
 		}
 		h.metrics.outcome(ev.Event, outcomeValidated)
 		writeJSON(w, http.StatusOK, zoom.NewURLValidationAnswer(t.SecretToken, ev.Payload.PlainToken))
-	case zoom.EventRecordingCompleted:
+	case zoom.EventRecordingCompleted, zoom.EventTranscriptCompleted:
+		// A transcript comes later in its own event; it joins the same
+		// ArchiveMeeting through the same signal, its download_token sealed
+		// first like any other.
 		rc, err := zoom.ParseRecordingCompleted(body)
 		if err != nil || rc.Payload.Object.UUID == "" {
-			h.reject(w, http.StatusBadRequest, outcomeMalformed, "recording.completed without a meeting")
+			h.reject(w, http.StatusBadRequest, outcomeMalformed, ev.Event+" without a meeting")
 			return
 		}
 		start := time.Now()

@@ -14,6 +14,7 @@ import (
 // the pipeline only with a body signed by the routed tenant's secret.
 func FuzzZoomWebhook(f *testing.F) {
 	f.Add(recordingCompleted("ACC-A", "u1"), "", "", true, true)
+	f.Add(transcriptCompleted("ACC-A", "u1"), "", "", false, true)
 	f.Add([]byte(`{"event":"endpoint.url_validation","payload":{"plainToken":"x"}}`), "", "", false, true)
 	f.Add([]byte(`{"event":"recording.completed","payload":{"account_id":"ACC-G","object":{"uuid":"/a//b"}}}`), "v0=00", "1", false, false)
 	f.Add([]byte(`not json`), "v0=zz", "abc", true, false)

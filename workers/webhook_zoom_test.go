@@ -166,10 +166,10 @@ func TestZoomWebhookRefusesBadInputWithoutActing(t *testing.T) {
 		}, 400},
 		{"unknown account", func() *http.Request {
 			return signed("POST", "/webhooks/zoom", recordingCompleted("ACC-X", "u1"), "secret-a", testNow)
-		}, 404},
+		}, 401}, // same answer as a bad signature: tenants are not enumerable
 		{"unknown tenant", func() *http.Request {
 			return signed("POST", "/webhooks/zoom/nobody", good, "secret-a", testNow)
-		}, 404},
+		}, 401},
 		{"unknown event type", func() *http.Request {
 			return signed("POST", "/webhooks/zoom/acme", []byte(`{"event":"user.created","payload":{"account_id":"ACC-A"}}`), "secret-a", testNow)
 		}, 200},
@@ -236,5 +236,53 @@ func TestZoomWebhookNotesOtherEventsAndAsksZoomToRetryWhenNotDurable(t *testing.
 	sink.err = errors.New("temporal unavailable")
 	if w := serve(h, signed("POST", "/webhooks/zoom/acme", recordingCompleted("ACC-A", "u1"), "secret-a", testNow)); w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("a delivery that is not durable must not be acknowledged: status %d", w.Code)
+	}
+}
+
+// transcriptCompleted is a recording.transcript_completed as Zoom sends it:
+// its own download_token and only the TRANSCRIPT file, whose webhook URL is
+// not the API's.
+func transcriptCompleted(account, uuid string) []byte {
+	return []byte(fmt.Sprintf(`{"event":"recording.transcript_completed","event_ts":%d,"download_token":"tr-tok","payload":{"account_id":%q,"object":{"uuid":%q,"id":123,"topic":"t","type":2,"start_time":"2026-11-20T10:00:00Z","recording_files":[{"id":"tr1","file_type":"TRANSCRIPT","file_extension":"VTT","file_size":10,"status":"completed","recording_type":"audio_transcript","download_url":"https://acme.zoom.us/rec/webhook_download/a/b"}]}}}`,
+		testNow.UnixMilli(), account, uuid))
+}
+
+func TestZoomWebhookArchivesTranscriptCompletedLikeRecordingCompleted(t *testing.T) {
+	for _, path := range []string{"/webhooks/zoom/acme", "/webhooks/zoom"} {
+		h, sink := newTestWebhooks()
+		if w := serve(h, signed("POST", path, recordingCompleted("ACC-A", "u1"), "secret-a", testNow)); w.Code != http.StatusOK {
+			t.Fatalf("%s: recording.completed: status %d: %s", path, w.Code, w.Body)
+		}
+		if w := serve(h, signed("POST", path, transcriptCompleted("ACC-A", "u1"), "secret-a", testNow)); w.Code != http.StatusOK {
+			t.Fatalf("%s: transcript_completed: status %d: %s", path, w.Code, w.Body)
+		}
+		// Both go through the sink's durable path (token sealed, then
+		// signal-with-start), the transcript with its own token.
+		want := []sinkCall{
+			{tenant: "acme", event: "recording.completed", uuid: "u1", token: "dl-tok", files: 1},
+			{tenant: "acme", event: "recording.completed", uuid: "u1", token: "tr-tok", files: 1},
+		}
+		if fmt.Sprint(sink.calls) != fmt.Sprint(want) {
+			t.Fatalf("%s: sink calls %v, want %v", path, sink.calls, want)
+		}
+	}
+}
+
+func TestZoomWebhookTranscriptCompletedIsAcknowledgedOnlyOnceDurable(t *testing.T) {
+	h, sink := newTestWebhooks()
+	sink.err = errors.New("postgres unavailable")
+	if w := serve(h, signed("POST", "/webhooks/zoom/acme", transcriptCompleted("ACC-A", "u1"), "secret-a", testNow)); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503 so that Zoom retries", w.Code)
+	}
+	empty := []byte(`{"event":"recording.transcript_completed","payload":{"account_id":"ACC-A"}}`)
+	sink.err = nil
+	if w := serve(h, signed("POST", "/webhooks/zoom/acme", empty, "secret-a", testNow)); w.Code != http.StatusBadRequest {
+		t.Fatalf("transcript event without a meeting: status %d", w.Code)
+	}
+	if w := serve(h, signed("POST", "/webhooks/zoom/acme", transcriptCompleted("ACC-G", "u1"), "secret-a", testNow)); w.Code != http.StatusForbidden {
+		t.Fatalf("transcript event about another account: status %d", w.Code)
+	}
+	if len(sink.calls) != 1 {
+		t.Fatalf("calls %v: only the first (failed) delivery should have reached the sink", sink.calls)
 	}
 }

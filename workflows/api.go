@@ -112,14 +112,17 @@ type ImportWindowInput struct {
 type ImportCursor struct {
 	// LogChunk and LogPageToken: where the meeting-log phase stands (it runs
 	// before the recordings; LogDone once every chunk is logged).
-	LogChunk     int               `json:"log_chunk,omitempty"`
-	LogPageToken string            `json:"log_page_token,omitempty"`
-	LogDone      bool              `json:"log_done,omitempty"`
-	Users        []activities.User `json:"users"`
-	UserIndex    int               `json:"user_index"`
-	Chunk        int               `json:"chunk"`
-	PageToken    string            `json:"page_token,omitempty"`
-	Progress     ImportProgress    `json:"progress"`
+	LogChunk     int    `json:"log_chunk,omitempty"`
+	LogPageToken string `json:"log_page_token,omitempty"`
+	LogDone      bool   `json:"log_done,omitempty"`
+	// LogChunkLogged counts the meetings logged from the current log chunk,
+	// taken back off MeetingsLogged when the chunk is listed again.
+	LogChunkLogged int               `json:"log_chunk_logged,omitempty"`
+	Users          []activities.User `json:"users"`
+	UserIndex      int               `json:"user_index"`
+	Chunk          int               `json:"chunk"`
+	PageToken      string            `json:"page_token,omitempty"`
+	Progress       ImportProgress    `json:"progress"`
 }
 
 // ImportProgress is the answer to QueryProgress and the import's result.

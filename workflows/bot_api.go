@@ -4,6 +4,9 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/meetvault/meetvault/activities"
+	"github.com/meetvault/meetvault/botprovider"
 )
 
 // Search attributes of MeetingBot (registered with the others): the
@@ -67,14 +70,12 @@ const (
 	SubCodeNoOBFToken         = "meetvault_no_obf_token"         // bot creation found no OBF token or ZAK for an outside meeting
 )
 
-// Names other packages define on branches not merged yet; replace them
-// with those once they land: activities.BotExternalMeetingNoToken (the
-// error type of CreateBot when an outside meeting has no OBF token or ZAK)
-// and botprovider.SubCodeZoomOBFTokenRequired (the provider's fatal sub
-// code for a bot that came without one).
+// The names the bot-creation activity and the provider use for a meeting
+// outside the tenant's account that the bot cannot join without an OBF
+// token or ZAK.
 const (
-	errTypeBotExternalMeetingNoToken = "BotExternalMeetingNoToken"
-	subCodeZoomOBFTokenRequired      = "zoom_obf_token_required"
+	errTypeBotExternalMeetingNoToken = activities.BotExternalMeetingNoToken
+	subCodeZoomOBFTokenRequired      = botprovider.SubCodeZoomOBFTokenRequired
 )
 
 // BotPolicy tunes a MeetingBot; zero fields take the defaults.
@@ -139,7 +140,12 @@ type MeetingBotInput struct {
 	MeetingID string    `json:"meeting_id"`
 	BotName   string    `json:"bot_name,omitempty"`
 	JoinAt    time.Time `json:"join_at,omitzero"`
-	Policy    BotPolicy `json:"policy,omitzero"`
+	// OnBehalfOf names the tenant user (Zoom user id or e-mail) who sends
+	// the bot: for a meeting outside the tenant's account the bot joins
+	// with that user's OBF token (or ZAK), minted through their Zoom OAuth
+	// connection.
+	OnBehalfOf string    `json:"on_behalf_of,omitempty"`
+	Policy     BotPolicy `json:"policy,omitzero"`
 	// State is the whole state a run continued as new with; callers leave
 	// it nil.
 	State *meetingBotState `json:"state,omitempty"`

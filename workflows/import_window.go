@@ -86,8 +86,7 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 			err := workflow.ExecuteActivity(actx, a.ListRecordings, activities.ListRecordingsInput{
 				TenantID: w.in.TenantID, UserID: user.ID, From: ch.From, To: ch.To, PageToken: w.cur.PageToken,
 			}).Get(ctx, &page)
-			var appErr *temporal.ApplicationError
-			if errors.As(err, &appErr) && appErr.Type() == activities.ErrPageTokenExpired {
+			if pageTokenExpired(err) {
 				// The page token outlived Zoom's 15 minutes: list the chunk
 				// again; archives already done are no-ops.
 				w.cur.PageToken = ""
@@ -138,11 +137,23 @@ func (w *importWindow) logMeetings(ctx, actx workflow.Context) (blocked bool, er
 			w.blockedResult = w.blocked(until)
 			return true, nil
 		}
+		if w.cur.LogPageToken != "" && pageTokenExpired(err) &&
+			workflow.GetVersion(ctx, versionLogRestartsExpiredChunk, workflow.DefaultVersion, 1) >= 1 {
+			// The token outlived Zoom's 15 minutes (typically: the import
+			// slept until the daily pool reset). List the chunk again from
+			// its first page; logging is an upsert, and the chunk's meetings
+			// are counted afresh so that none counts twice.
+			w.cur.Progress.MeetingsLogged -= w.cur.LogChunkLogged
+			w.cur.LogChunkLogged = 0
+			w.cur.LogPageToken = ""
+			continue
+		}
 		if err != nil {
 			w.cur.Progress.Failures = appendCapped(w.cur.Progress.Failures, fmt.Sprintf("meeting log %s..%s: %v",
 				ch.From.Format(time.DateOnly), ch.To.Format(time.DateOnly), err))
 			w.cur.LogChunk++
 			w.cur.LogPageToken = ""
+			w.cur.LogChunkLogged = 0
 			continue
 		}
 		w.cur.Progress.PoolCalls += page.PoolCalls
@@ -150,9 +161,11 @@ func (w *importWindow) logMeetings(ctx, actx workflow.Context) (blocked bool, er
 			w.cur.Progress.ZoomPoolRemaining = page.PoolRemaining
 		}
 		w.cur.Progress.MeetingsLogged += page.Logged
+		w.cur.LogChunkLogged += page.Logged
 		w.cur.LogPageToken = page.NextPageToken
 		if page.NextPageToken == "" {
 			w.cur.LogChunk++
+			w.cur.LogChunkLogged = 0
 		}
 	}
 	w.cur.LogDone = true
@@ -227,6 +240,18 @@ func (w *importWindow) blocked(until time.Time) ImportWindowResult {
 	cur := w.cur
 	p.Blocked, p.BlockedUntil, p.Cursor = true, until, &cur
 	return p
+}
+
+// versionLogRestartsExpiredChunk: the meeting log re-lists a chunk whose
+// page token expired instead of noting a failure and skipping the chunk's
+// remaining pages (histories recorded before keep the old path).
+const versionLogRestartsExpiredChunk = "meeting-log-restarts-expired-chunk"
+
+// pageTokenExpired reports an activity failure caused by a next_page_token
+// older than Zoom's 15 minutes.
+func pageTokenExpired(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.ErrPageTokenExpired
 }
 
 // dailyLimit reports an activity failure caused by Zoom's daily limit, and

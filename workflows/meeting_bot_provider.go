@@ -65,6 +65,7 @@ func (w *meetingBot) newBot(ctx workflow.Context, plan activities.PlanBotResult,
 	in := activities.CreateBotInput{
 		TenantID: w.in.TenantID, WorkflowID: info.WorkflowExecution.ID,
 		MeetingURL: w.in.MeetingURL, MeetingID: w.in.MeetingID, BotName: w.in.BotName,
+		OnBehalfOf:         w.in.OnBehalfOf,
 		WaitingRoomTimeout: int(w.pol.WaitingRoomTimeout / time.Second),
 		// The workflow acts on its own consent timeout; the provider's
 		// timeout is a backstop.

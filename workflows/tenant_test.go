@@ -20,6 +20,11 @@ type importCall struct {
 
 // tenantEnv runs Tenant with ImportWindow mocked by fn, from start (UTC).
 func tenantEnv(t *testing.T, start time.Time, fn func(n int, in ImportWindowInput) ImportWindowResult) (*testsuite.TestWorkflowEnvironment, *[]importCall) {
+	return tenantEnvE(t, start, func(n int, in ImportWindowInput) (ImportWindowResult, error) { return fn(n, in), nil })
+}
+
+// tenantEnvE is tenantEnv with imports that may fail.
+func tenantEnvE(t *testing.T, start time.Time, fn func(n int, in ImportWindowInput) (ImportWindowResult, error)) (*testsuite.TestWorkflowEnvironment, *[]importCall) {
 	env, _ := newEnv(t)
 	env.RegisterWorkflow(Tenant)
 	env.SetStartTime(start)
@@ -27,7 +32,7 @@ func tenantEnv(t *testing.T, start time.Time, fn func(n int, in ImportWindowInpu
 	env.OnWorkflow(ImportWindow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in ImportWindowInput) (ImportWindowResult, error) {
 			calls = append(calls, importCall{at: workflow.Now(ctx).UTC(), id: workflow.GetInfo(ctx).WorkflowExecution.ID, in: in})
-			return fn(len(calls), in), nil
+			return fn(len(calls), in)
 		})
 	return env, &calls
 }

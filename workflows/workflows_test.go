@@ -247,3 +247,37 @@ func TestImportWindowStopsAtTheDailyLimitAndResumesFromItsCursor(t *testing.T) {
 	require.Equal(t, 2, res2.PoolCalls)
 	env2.AssertExpectations(t)
 }
+
+// The import stopped at the daily limit with a meeting-log page token; it
+// resumes after the reset, hours later, and Zoom says the token expired:
+// the chunk is logged again from its first page (not skipped), every page
+// is logged, and no meeting is counted twice.
+func TestImportWindowRelogsAChunkWhoseLogPageTokenExpired(t *testing.T) {
+	env, a := newEnv(t)
+	var tokens []string
+	env.OnActivity(a.LogMeetings, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.LogMeetingsInput) (activities.LogMeetingsResult, error) {
+			tokens = append(tokens, in.PageToken)
+			switch in.PageToken {
+			case "stale":
+				return activities.LogMeetingsResult{}, temporal.NewNonRetryableApplicationError("expired", activities.ErrPageTokenExpired, errors.New("code 300"))
+			case "":
+				return activities.LogMeetingsResult{Logged: 2, PoolCalls: 1, PoolRemaining: -1, NextPageToken: "p2"}, nil
+			case "p2":
+				return activities.LogMeetingsResult{Logged: 2, PoolCalls: 1, PoolRemaining: -1, NextPageToken: "p3"}, nil
+			default:
+				return activities.LogMeetingsResult{Logged: 1, PoolCalls: 1, PoolRemaining: -1}, nil
+			}
+		})
+	env.OnActivity(a.ResolveUsers, mock.Anything, mock.Anything).Return(activities.ResolveUsersResult{Users: []activities.User{{ID: "u"}}}, nil)
+	env.OnActivity(a.ListRecordings, mock.Anything, mock.Anything).Return(activities.ListRecordingsResult{}, nil)
+	// The blocked run had logged the chunk's first two pages (4 meetings).
+	cursor := &ImportCursor{LogPageToken: "stale", LogChunkLogged: 4, Progress: ImportProgress{MeetingsLogged: 4, ZoomPoolRemaining: -1}}
+	env.ExecuteWorkflow(ImportWindow, ImportWindowInput{TenantID: "acme", Source: "meeting", From: day("2026-10-01"), To: day("2026-10-10"), Cursor: cursor})
+	var res ImportWindowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.True(t, res.Done)
+	require.Equal(t, []string{"stale", "", "p2", "p3"}, tokens, "the chunk is listed again from its first page")
+	require.Equal(t, 5, res.MeetingsLogged, "five meetings, each counted once")
+	require.Empty(t, res.Failures, "an expired token is no failure")
+}

@@ -31,6 +31,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // Defaults used when the corresponding Config field is empty.
@@ -79,6 +81,10 @@ type Config struct {
 	// Limiter between every Client of the same account (LimiterRegistry.For).
 	// Nil sends at once.
 	Limiter *Limiter
+
+	// Downloads limits where OpenDownload goes and where it sends the
+	// token (see DownloadPolicy). Nil: Zoom's own hosts only.
+	Downloads *DownloadPolicy
 }
 
 // Client talks to one Zoom account.
@@ -92,8 +98,11 @@ type Client struct {
 	api        *http.Client // adds the OAuth bearer token
 	apiTimeout time.Duration
 	download   *http.Client // no automatic auth; OpenDownload sets it
+	dlGuard    *netguard.Guard
+	tokenHosts netguard.Allowlist // hosts that may receive the download token
 	now        func() time.Time
 	limiter    *Limiter
+	httpCfg    *http.Client // Config.HTTPClient, the base of API calls
 
 	// Requests handed to the network for endpoints that draw on the daily
 	// pool of the main API and of Zoom Phone.
@@ -164,6 +173,7 @@ func newClient(cfg Config) (*Client, error) {
 		logger:    cfg.Logger,
 		now:       time.Now,
 		limiter:   cfg.Limiter,
+		httpCfg:   cfg.HTTPClient,
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -171,8 +181,9 @@ func newClient(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		c.apiTimeout = cfg.HTTPClient.Timeout
 	}
-	c.download = c.baseHTTP(cfg, false)
-	c.download.CheckRedirect = downloadRedirectPolicy
+	if err := c.setupDownloads(cfg); err != nil {
+		return nil, err
+	}
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Recordings = (*RecordingsService)(&c.common)
@@ -199,7 +210,7 @@ func (c *Client) baseHTTP(cfg Config, withTimeout bool) *http.Client {
 
 func (c *Client) setTokenSource(src oauth2.TokenSource) {
 	c.tokens = newResettableTokenSource(src)
-	base := c.download.Transport
+	base := c.baseHTTP(Config{HTTPClient: c.httpCfg}, false).Transport
 	counted := &poolCountingTransport{base: base, client: c}
 	c.api = &http.Client{Transport: &oauth2.Transport{Source: c.tokens, Base: counted}, Timeout: c.apiTimeout}
 }

@@ -11,13 +11,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/meetvault/meetvault/netguard"
 )
 
 // htmlSnippetSize bounds how much of an HTML answer is kept for the error.
 const htmlSnippetSize = 4 << 10
-
-// maxDownloadRedirects bounds redirect chains on downloads.
-const maxDownloadRedirects = 10
 
 // Download is an open recording file stream. Close Body when done.
 type Download struct {
@@ -55,15 +54,72 @@ func (e *HTMLResponseError) Error() string {
 		e.URL, e.Status, snippet([]byte(e.Snippet), 200))
 }
 
-// OpenDownload opens downloadURL for streaming. token (the webhook's
-// download_token, a download_access_token, or an OAuth access token) is sent
-// as "Authorization: Bearer"; if the server answers 401 the request is
-// repeated once with ?access_token= instead. Redirects are followed; the
-// Authorization header is kept only on redirects to the same host. When
-// offset > 0, "Range: bytes=offset-" is sent; see Download.Offset.
+// DownloadPolicy limits where OpenDownload goes and where it sends the
+// token. A download URL comes from a webhook or an API answer, so anyone who
+// can sign a tenant's webhooks chooses it: the guard keeps every hop on
+// allowed hosts (and off private addresses), and the token goes only to
+// Zoom's own hosts.
+type DownloadPolicy struct {
+	// Guard checks the URL, every redirect hop and every dialed address.
+	// Nil: netguard.DefaultZoomHosts.
+	Guard *netguard.Guard
+	// TokenHosts may receive the token (Authorization: Bearer or
+	// ?access_token=). Empty: netguard.DefaultZoomHosts. The API base URL's
+	// scheme, host and port are always added.
+	TokenHosts netguard.Allowlist
+	// Transport, when set, carries the downloads as is; it must dial
+	// through Guard (build it with Guard.Transport). Sharing one between
+	// the clients of a policy shares their connections. Nil: a clone of
+	// Config.HTTPClient's transport dialing through Guard.
+	Transport http.RoundTripper
+}
+
+// setupDownloads builds the download client: the guard's dialer on the
+// configured transport (when it is an *http.Transport; a custom
+// RoundTripper keeps the URL checks only) and the token-aware redirect
+// policy.
+func (c *Client) setupDownloads(cfg Config) error {
+	var p DownloadPolicy
+	if cfg.Downloads != nil {
+		p = *cfg.Downloads
+	}
+	if p.Guard == nil {
+		p.Guard = netguard.New(netguard.MustParse("zoom download hosts", netguard.DefaultZoomHosts))
+	}
+	if p.TokenHosts.Empty() {
+		p.TokenHosts = netguard.MustParse("zoom token hosts", netguard.DefaultZoomHosts)
+	}
+	api, err := netguard.HostOf("APIBaseURL", c.apiBase.String())
+	if err != nil {
+		return fmt.Errorf("zoom: %w", err)
+	}
+	c.dlGuard, c.tokenHosts = p.Guard, p.TokenHosts.Union(api)
+	hc := c.baseHTTP(cfg, false)
+	if t, ok := hc.Transport.(*http.Transport); ok {
+		hc.Transport = p.Guard.Transport(t)
+	}
+	if p.Transport != nil {
+		hc.Transport = p.Transport
+	}
+	hc.CheckRedirect = c.downloadRedirectPolicy
+	c.download = hc
+	return nil
+}
+
+// OpenDownload opens downloadURL for streaming. The URL and every redirect
+// hop must pass the client's DownloadPolicy (else a *netguard.RefusedError).
+// token (the webhook's download_token, a download_access_token, or an
+// OAuth access token) is sent as "Authorization: Bearer" only when
+// downloadURL is on a token host; if that host answers 401 the request is
+// repeated once on downloadURL itself with ?access_token= instead. The token
+// follows redirects only to the same scheme and host: a redirect to
+// storage elsewhere (a signed URL) gets neither header nor query token,
+// whatever it answers. When offset > 0, "Range: bytes=offset-" is sent;
+// see Download.Offset.
 //
 // Errors: *HTMLResponseError for an HTML answer, *RateLimitError for 429,
-// *ErrorResponse for other non-2xx answers.
+// *ErrorResponse for other non-2xx answers, *netguard.RefusedError for a
+// URL or address outside the policy.
 func (c *Client) OpenDownload(ctx context.Context, downloadURL, token string, offset int64) (*Download, error) {
 	u, err := url.Parse(downloadURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -72,15 +128,21 @@ func (c *Client) OpenDownload(ctx context.Context, downloadURL, token string, of
 	if offset < 0 {
 		return nil, fmt.Errorf("zoom: download offset %d is negative", offset)
 	}
+	if err := c.dlGuard.Check(u); err != nil {
+		return nil, fmt.Errorf("zoom: download: %w", err)
+	}
+	if !c.tokenHosts.Allows(u) {
+		token = "" // not Zoom itself: the token stays home
+	}
 	resp, err := c.sendDownload(ctx, u, token, false, offset)
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusUnauthorized && token != "" {
-		// Fall back to the query-string token on the URL that refused us
-		// (after redirects this may be another host).
+		// Fall back to the query-string token on the URL we were given
+		// (a Zoom host), never on where a redirect led.
 		drainClose(resp.Body)
-		resp, err = c.sendDownload(ctx, withAccessToken(resp.Request.URL, token), "", true, offset)
+		resp, err = c.sendDownload(ctx, withAccessToken(u, token), "", true, offset)
 		if err != nil {
 			return nil, err
 		}
@@ -105,12 +167,13 @@ func (c *Client) sendDownload(ctx context.Context, u *url.URL, token string, que
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		// url.Error would print the URL, which may carry the token.
+		// url.Error would print the URL, which may carry the token or a
+		// signature.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("zoom: download %s: %w", redactURL(u.String()), err)
+		return nil, fmt.Errorf("zoom: download %s: %w", redactURL(u.String()), netguard.ScrubError(err))
 	}
 	return resp, nil
 }
@@ -191,15 +254,17 @@ func parseContentRange(v string) (start, total int64, ok bool) {
 	return start, total, true
 }
 
-// downloadRedirectPolicy keeps the bearer token only on same-host
-// redirects, and keeps a query-string token on same-host redirects that
-// dropped it. Other hosts (signed storage URLs) get neither.
-func downloadRedirectPolicy(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxDownloadRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxDownloadRedirects)
+// downloadRedirectPolicy checks every hop against the guard and carries
+// the token only to the same scheme and host as the first request (which
+// had it only if it was a token host). Another host (signed storage URLs)
+// or a scheme change gets neither the bearer nor the query token.
+func (c *Client) downloadRedirectPolicy(req *http.Request, via []*http.Request) error {
+	if err := c.dlGuard.CheckRedirect(req, via); err != nil {
+		return err
 	}
 	first := via[0]
-	if !strings.EqualFold(req.URL.Host, first.URL.Host) {
+	sameOrigin := strings.EqualFold(req.URL.Scheme, first.URL.Scheme) && strings.EqualFold(req.URL.Host, first.URL.Host)
+	if !sameOrigin || !c.tokenHosts.Allows(req.URL) {
 		req.Header.Del("Authorization")
 		return nil
 	}
@@ -220,26 +285,8 @@ func withAccessToken(u *url.URL, token string) *url.URL {
 	return &out
 }
 
-// redactURL hides access_token (and similar) query values.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		switch strings.ToLower(k) {
-		case "access_token", "token", "zak", "sig", "signature", "policy", "x-amz-signature", "x-amz-credential":
-			q.Set(k, "REDACTED")
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+// redactURL hides every query value (tokens, signatures) of raw.
+func redactURL(raw string) string { return netguard.RedactURL(raw) }
 
 type readCloser struct {
 	io.Reader

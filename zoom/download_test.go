@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meetvault/meetvault/netguard"
 )
 
 var fileBytes = []byte(strings.Repeat("0123456789", 100)) // 1000 bytes
@@ -39,8 +41,18 @@ func fileServer(t *testing.T, queryOnly, honourRange bool) (*httptest.Server, *[
 	return srv, &seen
 }
 
-func downloadClient(t *testing.T) *Client {
-	c, err := NewClient(context.Background(), Config{AccountID: "a", ClientID: "c", ClientSecret: "s"})
+// downloadClient allows downloads from the servers; the first is Zoom (its
+// host may receive the token), the others are storage.
+func downloadClient(t *testing.T, servers ...*httptest.Server) *Client {
+	t.Helper()
+	var hosts []string
+	for _, s := range servers {
+		hosts = append(hosts, "http://"+s.Listener.Addr().String())
+	}
+	allowed := netguard.MustParse("test download hosts", strings.Join(hosts, ","))
+	tokenHosts := netguard.MustParse("test token hosts", hosts[0])
+	c, err := NewClient(context.Background(), Config{AccountID: "a", ClientID: "c", ClientSecret: "s",
+		Downloads: &DownloadPolicy{Guard: netguard.New(allowed), TokenHosts: tokenHosts}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +85,7 @@ func TestOpenDownloadRange(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, seen := fileServer(t, false, tt.honourRange)
-			c := downloadClient(t)
+			c := downloadClient(t, srv)
 			d, err := c.OpenDownload(context.Background(), srv.URL+"/rec/download/f1", "dl-token", tt.offset)
 			if err != nil {
 				t.Fatal(err)
@@ -105,7 +117,7 @@ func TestOpenDownloadRange(t *testing.T) {
 
 func TestOpenDownloadFallsBackToQueryToken(t *testing.T) {
 	srv, seen := fileServer(t, true, true)
-	c := downloadClient(t)
+	c := downloadClient(t, srv)
 	d, err := c.OpenDownload(context.Background(), srv.URL+"/rec/download/f1?x=1", "dl-token", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +142,7 @@ func TestOpenDownloadUnauthorizedDoesNotLeakToken(t *testing.T) {
 		writeJSON(w, 401, map[string]any{"code": 124, "message": "Invalid access token."})
 	}))
 	defer srv.Close()
-	c := downloadClient(t)
+	c := downloadClient(t, srv)
 	_, err := c.OpenDownload(context.Background(), srv.URL+"/rec/download/f1", "secret-token", 0)
 	var er *ErrorResponse
 	if !errors.As(err, &er) || !IsUnauthorized(err) {
@@ -154,7 +166,7 @@ func TestOpenDownloadHTML(t *testing.T) {
 				_, _ = io.WriteString(w, page)
 			}))
 			defer srv.Close()
-			c := downloadClient(t)
+			c := downloadClient(t, srv)
 			_, err := c.OpenDownload(context.Background(), srv.URL+"/rec/download/gone?access_token=tok", "tok", 0)
 			var he *HTMLResponseError
 			if !errors.As(err, &he) {
@@ -173,10 +185,27 @@ func TestOpenDownloadHTML(t *testing.T) {
 	}
 }
 
+// signedStorage serves fileBytes to requests carrying ?sig=s3cr3t (a
+// signed URL) and records what it saw.
+func signedStorage(t *testing.T) (*httptest.Server, *[]*http.Request) {
+	var seen []*http.Request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Clone(context.Background()))
+		if r.URL.Query().Get("sig") != "s3cr3t" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "video/mp4")
+		http.ServeContent(w, r, "f1.mp4", time.Time{}, bytes.NewReader(fileBytes))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
 func TestOpenDownloadRedirects(t *testing.T) {
-	// storage is another host (another port) that wants the token in the
-	// query; zoom redirects there after checking the bearer token.
-	storage, storageSeen := fileServer(t, true, true)
+	// zoom checks the token (bearer or query) on a same-host hop, then
+	// redirects to a signed URL on another host (another port).
+	storage, storageSeen := signedStorage(t)
 	var zoomSeen []*http.Request
 	zoom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		zoomSeen = append(zoomSeen, r.Clone(context.Background()))
@@ -184,16 +213,16 @@ func TestOpenDownloadRedirects(t *testing.T) {
 		case "/rec/download/f1": // same-host hop first
 			http.Redirect(w, r, "/rec/hop/f1", http.StatusFound)
 		case "/rec/hop/f1":
-			if r.Header.Get("Authorization") != "Bearer dl-token" {
+			if r.Header.Get("Authorization") != "Bearer dl-token" && r.URL.Query().Get("access_token") != "dl-token" {
 				writeJSON(w, 401, map[string]any{"code": 124, "message": "Invalid access token."})
 				return
 			}
-			http.Redirect(w, r, storage.URL+"/rec/download/f1", http.StatusFound)
+			http.Redirect(w, r, storage.URL+"/rec/file/f1?sig=s3cr3t", http.StatusFound)
 		}
 	}))
 	defer zoom.Close()
 
-	c := downloadClient(t)
+	c := downloadClient(t, zoom, storage)
 	d, err := c.OpenDownload(context.Background(), zoom.URL+"/rec/download/f1", "dl-token", 100)
 	if err != nil {
 		t.Fatal(err)
@@ -204,17 +233,92 @@ func TestOpenDownloadRedirects(t *testing.T) {
 	if len(zoomSeen) != 2 || zoomSeen[1].Header.Get("Authorization") != "Bearer dl-token" {
 		t.Errorf("same-host redirect lost the bearer token: %d requests", len(zoomSeen))
 	}
-	// storage: first without Authorization (other host) → 401, then the
-	// query-token retry on the storage URL itself, Range kept.
+	if len(*storageSeen) != 1 {
+		t.Fatalf("storage saw %d requests, want 1", len(*storageSeen))
+	}
+	if got := (*storageSeen)[0]; got.Header.Get("Authorization") != "" || got.URL.Query().Get("access_token") != "" || got.Header.Get("Range") != "bytes=100-" {
+		t.Errorf("storage request: %s auth %q range %q", got.URL, got.Header.Get("Authorization"), got.Header.Get("Range"))
+	}
+	if strings.Contains(d.URL, "s3cr3t") {
+		t.Errorf("Download.URL leaks the signature: %s", d.URL)
+	}
+}
+
+// A 401 from the redirect target used to be retried with ?access_token= on
+// the target itself, handing the tenant's token to whoever Zoom (or a forged
+// download_url) redirected to. The fallback now goes to the Zoom URL only,
+// and the storage host never sees the token.
+func TestOpenDownloadQueryFallbackNeverGoesToRedirectTarget(t *testing.T) {
+	storage, storageSeen := signedStorage(t)
+	zoom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, storage.URL+"/rec/file/f1?sig=wrong", http.StatusFound)
+	}))
+	defer zoom.Close()
+	c := downloadClient(t, zoom, storage)
+	_, err := c.OpenDownload(context.Background(), zoom.URL+"/rec/download/f1", "dl-token", 0)
+	if !IsUnauthorized(err) {
+		t.Fatalf("err = %v, want the storage's 401", err)
+	}
 	if len(*storageSeen) != 2 {
-		t.Fatalf("storage saw %d requests, want 2", len(*storageSeen))
+		t.Fatalf("storage saw %d requests, want 2 (bearer try and query-token try, both via Zoom)", len(*storageSeen))
 	}
-	first, second := (*storageSeen)[0], (*storageSeen)[1]
-	if first.Header.Get("Authorization") != "" {
-		t.Errorf("bearer token forwarded to another host")
+	for _, r := range *storageSeen {
+		if r.Header.Get("Authorization") != "" || r.URL.Query().Get("access_token") != "" {
+			t.Errorf("token reached the redirect target: %s auth %q", r.URL, r.Header.Get("Authorization"))
+		}
 	}
-	if second.URL.Query().Get("access_token") != "dl-token" || second.Header.Get("Range") != "bytes=100-" {
-		t.Errorf("retry: %s range %q", second.URL, second.Header.Get("Range"))
+}
+
+func TestOpenDownloadPolicy(t *testing.T) {
+	var hits int
+	inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		if r.Header.Get("Authorization") != "" || r.URL.Query().Get("access_token") != "" {
+			t.Errorf("token sent to a host that is not Zoom: %s", r.URL)
+		}
+		_, _ = w.Write(fileBytes)
+	}))
+	defer inside.Close()
+	ctx := context.Background()
+
+	// Default policy: Zoom's hosts only; the simulator-like address is refused
+	// before any request, and so is plain http to zoom.us.
+	def, err := NewClient(ctx, Config{AccountID: "a", ClientID: "c", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{inside.URL + "/rec/download/f1", "http://zoom.us/rec/download/f1", "https://169.254.169.254/latest/meta-data/"} {
+		if _, err := def.OpenDownload(ctx, u, "tok", 0); !netguard.IsRefused(err) {
+			t.Errorf("%s: err = %v, want a refusal", u, err)
+		}
+	}
+	if hits != 0 {
+		t.Fatalf("refused URLs were fetched %d times", hits)
+	}
+
+	// A redirect from the allowed host to a host off the list is refused.
+	zoom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, inside.URL+"/internal?X-Amz-Signature=abc", http.StatusFound)
+	}))
+	defer zoom.Close()
+	c := downloadClient(t, zoom)
+	_, err = c.OpenDownload(ctx, zoom.URL+"/rec/download/f1", "tok", 0)
+	if !netguard.IsRefused(err) || hits != 0 {
+		t.Fatalf("redirect off the list: err = %v, hits %d", err, hits)
+	}
+	if strings.Contains(err.Error(), "abc") || strings.Contains(err.Error(), "tok") {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+
+	// An allowed host that is not a token host is fetched without the token.
+	c = downloadClient(t, zoom, inside)
+	d, err := c.OpenDownload(ctx, inside.URL+"/rec/download/f1", "tok", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, d)
+	if hits != 1 {
+		t.Errorf("hits = %d", hits)
 	}
 }
 
@@ -232,7 +336,7 @@ func TestOpenDownloadErrors(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := downloadClient(t)
+	c := downloadClient(t, srv)
 	ctx := context.Background()
 	if _, err := c.OpenDownload(ctx, srv.URL+"/missing", "t", 0); !IsNotFound(err) {
 		t.Errorf("missing: %v", err)

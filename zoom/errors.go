@@ -116,6 +116,9 @@ func (c *Client) checkResponse(r *http.Response) error {
 	if r.StatusCode == http.StatusTooManyRequests {
 		return newRateLimitError(r, er.Message, c.now())
 	}
+	if pe := asPermissionError(er); pe != nil {
+		return pe
+	}
 	return er
 }
 
@@ -137,8 +140,12 @@ func IsNotFound(err error) bool {
 }
 
 // IsUnauthorized reports whether Zoom rejected the credentials or the access
-// token (401, code 124, or a rejected OAuth token request).
+// token (401, code 124, or a rejected OAuth token request); never for a
+// *PermissionError, which no new token fixes.
 func IsUnauthorized(err error) bool {
+	if _, ok := IsPermissionError(err); ok {
+		return false // a token without the scope: a new token has none either
+	}
 	var er *ErrorResponse
 	if errors.As(err, &er) {
 		return er.StatusCode() == http.StatusUnauthorized || er.Code == CodeInvalidToken

@@ -41,7 +41,9 @@ var labelRules = []labelRule{
 	{"GET", "users", LabelMedium},
 	{"GET", "users/*", LabelLight}, // also users/me
 	{"GET", "meetings/*", LabelLight},
+	{"GET", "webinars/*", LabelLight},
 	{"GET", "users/*/settings", LabelMedium},
+	{"GET", "users/*/token", LabelLight},
 	{"GET", "users/*/recordings", LabelMedium},
 	{"GET", "accounts/*/recordings", LabelMedium},
 	{"GET DELETE", "meetings/*/recordings", LabelLight},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -127,8 +128,9 @@ func (m *Meeting) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RecordingFile is one file of a recording. CC and TIMELINE entries lack id,
-// status, file_size, recording_type and play_url; absent values are zero
+// RecordingFile is one file of a recording. In older payloads CC and
+// TIMELINE entries lack id, status, file_size and recording_type (today's
+// TIMELINE entries carry them; none has a play_url); absent values are zero
 // (HasFileSize tells a missing size from an empty file).
 type RecordingFile struct {
 	ID             string
@@ -220,22 +222,33 @@ func (f RecordingFile) MarshalJSON() ([]byte, error) {
 // MarshalJSON for flexInt64 writes a plain number.
 func (f flexInt64) MarshalJSON() ([]byte, error) { return []byte(strconv.FormatInt(f.V, 10)), nil }
 
-// StableID returns an identifier that stays the same across listings and
-// webhooks: f.ID when Zoom gives one; otherwise (CC and TIMELINE entries
-// have none) "dl-" + the first 24 hex characters of sha256(download_url).
-// If the download URL is missing too, the id is derived from the meeting
-// UUID, file type, recording type and start time ("mf-" prefix).
+// StableID returns a file's identity, the same in every listing and
+// webhook that names the file: f.ID when Zoom gives one, otherwise "mf-" +
+// the first 24 hex characters of sha256(meeting UUID, file type, recording
+// start) (see NaturalFileKey). It never depends on the download URL: a
+// recording.completed names /rec/webhook_download/{a}/{b} where the listing
+// of the same file names /rec/download/{a}, and both must land on one file
+// row and one object.
 func (f RecordingFile) StableID(meetingUUID string) string {
 	if f.ID != "" {
 		return f.ID
 	}
-	if f.DownloadURL != "" {
-		sum := sha256.Sum256([]byte(f.DownloadURL))
-		return "dl-" + hex.EncodeToString(sum[:])[:24]
-	}
-	key := meetingUUID + "\x00" + f.FileType + "\x00" + f.RecordingType + "\x00" + formatZoomTime(f.RecordingStart)
-	sum := sha256.Sum256([]byte(key))
+	sum := sha256.Sum256([]byte(NaturalFileKey(meetingUUID, f.FileType, f.RecordingStart)))
 	return "mf-" + hex.EncodeToString(sum[:])[:24]
+}
+
+// NaturalFileKey is what identifies a file Zoom gives no id (CC and
+// TIMELINE in older payloads): the meeting UUID, the upper-cased file type
+// and the recording start in UTC to the second, joined by newlines. The
+// recording type is left out on purpose: older payloads omit it for the
+// same files that newer ones label. A migration (schemas/00007) computes
+// the same key in SQL: change both together.
+func NaturalFileKey(meetingUUID, fileType string, recordingStart time.Time) string {
+	start := ""
+	if !recordingStart.IsZero() {
+		start = recordingStart.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	return meetingUUID + "\n" + strings.ToUpper(fileType) + "\n" + start
 }
 
 // IsProcessing reports whether Zoom is still preparing the file.

@@ -110,25 +110,38 @@ func TestMeetingJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestStableID(t *testing.T) {
-	tests := []struct {
-		name string
-		f    RecordingFile
-		want string
-	}{
-		{"zoom id wins", RecordingFile{ID: "f-mp4", DownloadURL: "https://zoom.us/rec/download/mp4"}, "f-mp4"},
-		// sha256("https://zoom.us/rec/download/cc-file") = 7036c734a24bbc919f70f040…, computed with sha256sum.
-		{"cc from download url", RecordingFile{FileType: "CC", DownloadURL: "https://zoom.us/rec/download/cc-file"}, "dl-7036c734a24bbc919f70f040"},
-	}
-	for _, tt := range tests {
-		if got := tt.f.StableID("m-uuid"); got != tt.want {
-			t.Errorf("%s: StableID = %q, want %q", tt.name, got, tt.want)
+func TestStableIDNeverComesFromTheURL(t *testing.T) {
+	start := time.Date(2026, 10, 1, 10, 0, 3, 0, time.UTC)
+	webhook := "https://acme.zoom.us/rec/webhook_download/AbC/DeF"
+	api := "https://acme.zoom.us/rec/download/AbC"
+	// With an id: Zoom's id, whatever the URL.
+	for _, u := range []string{webhook, api, ""} {
+		if got := (RecordingFile{ID: "tl-1", FileType: "TIMELINE", DownloadURL: u}).StableID("m"); got != "tl-1" {
+			t.Fatalf("url %q: StableID = %q, want Zoom's id", u, got)
 		}
 	}
-	a := RecordingFile{FileType: "TIMELINE"}.StableID("m1")
-	b := RecordingFile{FileType: "TIMELINE"}.StableID("m1")
-	c := RecordingFile{FileType: "TIMELINE"}.StableID("m2")
-	if a != b || a == c || len(a) != len("mf-")+24 {
-		t.Errorf("fallback ids: %q %q %q", a, b, c)
+	// Without an id: meeting UUID + type + start. Both URL shapes, and a
+	// recording type only one of the two payloads carries, give one id.
+	a := RecordingFile{FileType: "CC", RecordingStart: start, DownloadURL: webhook}.StableID("m==")
+	b := RecordingFile{FileType: "cc", RecordingStart: start.In(time.FixedZone("x", 3600)), DownloadURL: api,
+		RecordingType: "closed_caption"}.StableID("m==")
+	if a != b {
+		t.Fatalf("same file, different ids: %q (webhook) vs %q (listing)", a, b)
+	}
+	// sha256("m==\nCC\n2026-10-01T10:00:03Z"), computed with sha256sum.
+	if want := "mf-836a0f23c538563ede34032f"; a != want {
+		t.Fatalf("StableID = %q, want %q", a, want)
+	}
+	for name, other := range map[string]string{
+		"another meeting": RecordingFile{FileType: "CC", RecordingStart: start}.StableID("m2"),
+		"another type":    RecordingFile{FileType: "TIMELINE", RecordingStart: start}.StableID("m=="),
+		"another start":   RecordingFile{FileType: "CC", RecordingStart: start.Add(time.Second)}.StableID("m=="),
+	} {
+		if other == a {
+			t.Errorf("%s: same id %q", name, a)
+		}
+	}
+	if got := (RecordingFile{FileType: "TIMELINE"}).StableID("m1"); len(got) != len("mf-")+24 {
+		t.Errorf("no start: %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -282,5 +283,35 @@ func TestLocalRecordingJoinToken(t *testing.T) {
 	jt, _, err := c.Meetings.LocalRecordingJoinToken(context.Background(), "85012345678", true)
 	if err != nil || jt.Token != "jt-1" || jt.ExpireIn != 120 {
 		t.Fatalf("join token = %+v, %v", jt, err)
+	}
+}
+
+func TestUserTokenMintsOBFAndZAK(t *testing.T) {
+	f := newFakeZoom(t)
+	var queries []url.Values
+	f.mux.HandleFunc("GET /v2/users/me/token", func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.Query())
+		if r.URL.Query().Get("type") == "zak" {
+			writeJSON(w, 200, map[string]any{"token": ""})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"token": "obf-" + r.URL.Query().Get("meeting_id")})
+	})
+	c := f.client(t)
+	tok, _, err := c.Users.Token(context.Background(), "me", UserTokenOnBehalf, &UserTokenOptions{MeetingID: "85012345678"})
+	if err != nil || tok.Token != "obf-85012345678" {
+		t.Fatalf("%+v %v", tok, err)
+	}
+	if _, _, err := c.Users.Token(context.Background(), "me", UserTokenZAK, nil); err == nil {
+		t.Fatal("an empty token must be an error")
+	}
+	if _, _, err := c.Users.Token(context.Background(), "me", "token", nil); err == nil {
+		t.Fatal("the deprecated type is refused")
+	}
+	if queries[0].Get("type") != "onbehalf" || queries[1].Get("type") != "zak" || len(queries) != 2 {
+		t.Fatalf("queries %v", queries)
+	}
+	if Label("GET", "/v2/users/me/token") != LabelLight {
+		t.Fatal("label")
 	}
 }

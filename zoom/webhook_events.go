@@ -10,7 +10,30 @@ import (
 const (
 	EventURLValidation      = "endpoint.url_validation"
 	EventRecordingCompleted = "recording.completed"
+	// EventTranscriptCompleted announces a meeting's transcript, which Zoom
+	// finishes after the other files: its own download_token and
+	// recording_files holding the TRANSCRIPT file. A receiver that handles
+	// only recording.completed never gets transcripts by webhook.
+	EventTranscriptCompleted = "recording.transcript_completed"
 )
+
+// SubscribedEvents are the events a Zoom app's event subscription must
+// include for meetvault: the ones it archives from, and the ones it notes.
+var SubscribedEvents = []string{
+	EventRecordingCompleted,
+	EventTranscriptCompleted,
+	"recording.trashed",
+	"recording.deleted",
+	"recording.recovered",
+	"meeting.ended",
+}
+
+// IsRecordingEvent reports whether event announces downloadable recording
+// files (recording.completed or recording.transcript_completed): both carry
+// the same payload shape and are archived the same way.
+func IsRecordingEvent(event string) bool {
+	return event == EventRecordingCompleted || event == EventTranscriptCompleted
+}
 
 // WebhookEvent is the envelope every Zoom webhook shares. Decode Payload
 // (or the whole body) into the event-specific type once Event is known.
@@ -57,8 +80,9 @@ func NewURLValidationAnswer(secretToken, plainToken string) URLValidationAnswer 
 	return URLValidationAnswer{PlainToken: plainToken, EncryptedToken: URLValidationResponse(secretToken, plainToken)}
 }
 
-// RecordingCompletedEvent is recording.completed. Zoom may send it more than
-// once per meeting (one per finished rendition), late, or out of order.
+// RecordingCompletedEvent is recording.completed or
+// recording.transcript_completed (same shape). Zoom may send either more
+// than once per meeting (one per finished rendition), late, or out of order.
 type RecordingCompletedEvent struct {
 	Event   string `json:"event"`
 	EventTS int64  `json:"event_ts"`
@@ -77,14 +101,15 @@ type RecordingCompletedPayload struct {
 // Time returns EventTS as a time.
 func (e *RecordingCompletedEvent) Time() time.Time { return time.UnixMilli(e.EventTS).UTC() }
 
-// ParseRecordingCompleted decodes a recording.completed body.
+// ParseRecordingCompleted decodes a recording.completed or
+// recording.transcript_completed body.
 func ParseRecordingCompleted(body []byte) (*RecordingCompletedEvent, error) {
 	var e RecordingCompletedEvent
 	if err := json.Unmarshal(body, &e); err != nil {
-		return nil, fmt.Errorf("zoom webhook: decode %s: %w", EventRecordingCompleted, err)
+		return nil, fmt.Errorf("zoom webhook: decode recording event: %w", err)
 	}
-	if e.Event != EventRecordingCompleted {
-		return nil, fmt.Errorf("zoom webhook: event is %q, not %s", e.Event, EventRecordingCompleted)
+	if !IsRecordingEvent(e.Event) {
+		return nil, fmt.Errorf("zoom webhook: event is %q, not %s or %s", e.Event, EventRecordingCompleted, EventTranscriptCompleted)
 	}
 	return &e, nil
 }

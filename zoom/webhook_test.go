@@ -104,3 +104,26 @@ func TestParseRecordingCompleted(t *testing.T) {
 		t.Error("garbage accepted")
 	}
 }
+
+func TestParseTranscriptCompleted(t *testing.T) {
+	body := []byte(`{"event":"recording.transcript_completed","event_ts":1768471200123,"download_token":"tr",` +
+		`"payload":{"account_id":"A","object":{"uuid":"u==","recording_files":[{"id":"t1","file_type":"TRANSCRIPT",` +
+		`"recording_type":"audio_transcript","download_url":"https://x.zoom.us/rec/webhook_download/a/b"}]}}}`)
+	ev, err := ParseRecordingCompleted(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.DownloadToken != "tr" || len(ev.Payload.Object.RecordingFiles) != 1 || ev.Payload.Object.RecordingFiles[0].FileType != "TRANSCRIPT" {
+		t.Fatalf("decoded %+v", ev)
+	}
+	if !IsRecordingEvent(EventTranscriptCompleted) || IsRecordingEvent("recording.trashed") {
+		t.Fatal("IsRecordingEvent")
+	}
+	found := false
+	for _, e := range SubscribedEvents {
+		found = found || e == EventTranscriptCompleted
+	}
+	if !found {
+		t.Fatal("the subscription list must include recording.transcript_completed")
+	}
+}

@@ -126,7 +126,8 @@ func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
 			s.clock.Set(t)
 		}
 		s.clock.Advance(d)
-		s.hooks.kick() // fire due webhook retries, announce finished files
+		s.hooks.kick()        // fire due webhook retries, announce finished files
+		s.bots.clockChanged() // and due bot webhook retries
 		s.log.Info("zoomsim clock moved", "now", s.clock.Now())
 	}
 	writeJSON(w, http.StatusOK, clockResponse{Now: s.clock.Now().Format(time.RFC3339Nano)})

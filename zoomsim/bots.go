@@ -38,6 +38,7 @@ func (s *Server) botRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusNotFound, botDetail{"Not found."})
 	})
 	mux.HandleFunc("GET /rec/bot/{file}", s.serveBotMedia)
+	mux.HandleFunc("GET /rec/bot/{recording}/participants.json", s.serveBotParticipants)
 	mux.HandleFunc("GET /_sim/bots", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.bots.state())
 	})
@@ -141,7 +142,7 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 	if prev, ok := g.idempotent[key]; key != "" && ok {
 		var body any = prev.body
 		if prev.bot != nil {
-			body = prev.bot.apiView()
+			body = prev.bot.apiView(participantsAsDownload(r, g))
 		}
 		h.mu.Unlock()
 		if prev.retry != "" {
@@ -152,7 +153,7 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 	}
 	if adHoc && g.poolLeft > 0 {
 		g.poolLeft--
-		retry := strconv.Itoa(botPoolRetryAfterSeconds)
+		retry := strconv.Itoa(g.provider.PoolRetryAfterSeconds)
 		body := botDetail{"There are no ad-hoc bots available right now. Please retry in " +
 			retry + " seconds, or schedule the bot with join_at more than 10 minutes ahead."}
 		if key != "" {
@@ -182,7 +183,7 @@ func (s *Server) createBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 	if b.hookURL != "" {
 		g.wg.Add(1)
 	}
-	view := b.apiView()
+	view := b.apiView(participantsAsDownload(r, g))
 	h.mu.Unlock()
 
 	go h.runBot(b, immediate)
@@ -294,6 +295,7 @@ func parseCreateBot(body io.Reader) (createBotInput, botFieldErrors, error) {
 				isURL bool
 			}{
 				{"join_token_url", &in.zoom.JoinTokenURL, true},
+				{"obf_token_url", &in.zoom.OBFTokenURL, true},
 				{"zak_url", &in.zoom.ZakURL, true},
 				{"user_email", &in.zoom.UserEmail, false},
 			} {
@@ -348,6 +350,7 @@ func parseZoomJoinURL(raw string) (id int64, idText, pwd string, hasPwd bool, er
 	}
 	u, perr := url.Parse(s)
 	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		//lint:ignore ST1005 the provider's own wording, shown to users as is
 		return 0, "", "", false, errors.New("Enter a valid URL.")
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
@@ -359,9 +362,11 @@ func parseZoomJoinURL(raw string) (id int64, idText, pwd string, hasPwd bool, er
 	case len(segs) == 3 && segs[0] == "wc" && segs[2] == "join":
 		idText = segs[1]
 	default:
+		//lint:ignore ST1005 the provider's own wording, shown to users as is
 		return 0, "", "", false, errors.New("Could not find a Zoom meeting id in this URL: expected https://<host>/j/<id>?pwd=<passcode> or /wc/join/<id>.")
 	}
 	if len(idText) < 9 || len(idText) > 13 || strings.Trim(idText, "0123456789") != "" {
+		//lint:ignore ST1005 the provider's own wording, shown to users as is
 		return 0, "", "", false, fmt.Errorf("%q is not a Zoom meeting id (9 to 13 digits).", idText)
 	}
 	id, _ = strconv.ParseInt(idText, 10, 64)
@@ -387,7 +392,7 @@ func (s *Server) getBot(w http.ResponseWriter, r *http.Request, g *botGen) {
 		return
 	}
 	s.bots.mu.Lock()
-	view := b.apiView()
+	view := b.apiView(participantsAsDownload(r, g))
 	s.bots.mu.Unlock()
 	writeJSON(w, http.StatusOK, view)
 }
@@ -403,7 +408,7 @@ func (s *Server) listBots(w http.ResponseWriter, r *http.Request, g *botGen) {
 	s.bots.mu.Lock()
 	out := botList{Results: make([]botAPIView, 0, len(g.order))}
 	for i := len(g.order) - 1; i >= 0; i-- { // newest first
-		out.Results = append(out.Results, g.order[i].apiView())
+		out.Results = append(out.Results, g.order[i].apiView(participantsAsDownload(r, g)))
 	}
 	s.bots.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
@@ -470,7 +475,7 @@ func (s *Server) sendBotChat(w http.ResponseWriter, r *http.Request, g *botGen) 
 		}
 	}
 	b.chats = append(b.chats, BotChatMessage{To: to, Message: msg, At: time.Now().UTC()})
-	writeJSON(w, http.StatusOK, b.apiView())
+	writeJSON(w, http.StatusOK, b.apiView(participantsAsDownload(r, g)))
 }
 
 func (s *Server) leaveBotCall(w http.ResponseWriter, r *http.Request, g *botGen) {
@@ -488,7 +493,7 @@ func (s *Server) leaveBotCall(w http.ResponseWriter, r *http.Request, g *botGen)
 		b.leaveRequested = true
 		close(b.leaveCh)
 	}
-	writeJSON(w, http.StatusOK, b.apiView())
+	writeJSON(w, http.StatusOK, b.apiView(participantsAsDownload(r, g)))
 }
 
 // botAPIView is the bot object of the API.
@@ -535,11 +540,11 @@ type botRecordingView struct {
 }
 
 type botMediaShortcuts struct {
-	VideoMixed        *botMediaView `json:"video_mixed"`
-	AudioMixed        *botMediaView `json:"audio_mixed"`
-	Transcript        *botMediaView `json:"transcript"`
-	ParticipantEvents *botMediaView `json:"participant_events"`
-	MeetingMetadata   *botMediaView `json:"meeting_metadata"`
+	VideoMixed        *botMediaView          `json:"video_mixed"`
+	AudioMixed        *botMediaView          `json:"audio_mixed"`
+	Transcript        *botMediaView          `json:"transcript"`
+	ParticipantEvents *participantEventsView `json:"participant_events"`
+	MeetingMetadata   *botMediaView          `json:"meeting_metadata"`
 }
 
 type botMediaView struct {
@@ -557,14 +562,19 @@ type botMediaData struct {
 	DownloadURL *string `json:"download_url"`
 }
 
-// apiView renders the bot; the caller holds botHub.mu.
-func (b *bot) apiView() botAPIView {
+// apiView renders the bot; the caller holds botHub.mu. With
+// participantsDownload (API versions from 2025-01-01) meeting_participants
+// is empty and each recording links its participant list instead.
+func (b *bot) apiView(participantsDownload bool) botAPIView {
 	v := botAPIView{
 		ID: b.id, BotName: b.name, JoinAt: recallTimePtr(b.joinAt), RecordingConfig: b.recConfig,
 		AutomaticLeave: b.leave, StatusChanges: append([]BotStatusChange{}, b.statuses...),
-		MeetingParticipants: append([]BotParticipant{}, b.participants...),
+		MeetingParticipants: []BotParticipant{},
 		Recordings:          []botRecordingView{}, Metadata: maps.Clone(b.metadata),
 		MeetingURL: botMeetingURL{MeetingID: b.idText, Platform: "zoom"},
+	}
+	if !participantsDownload {
+		v.MeetingParticipants = append(v.MeetingParticipants, b.participants...)
 	}
 	if b.hasPwd {
 		v.MeetingURL.MeetingPassword = &b.password
@@ -581,15 +591,26 @@ func (b *bot) apiView() botAPIView {
 			u := b.base + r.downloadPath()
 			dl = &u
 		}
+		shortcuts := botMediaShortcuts{VideoMixed: &botMediaView{
+			ID: r.mediaID, RecordingID: r.id, CreatedAt: recallTime(r.startedAt), ExpiresAt: expires,
+			Status: st, Metadata: map[string]string{}, Data: botMediaData{DownloadURL: dl}, Format: "mp4",
+		}}
+		if participantsDownload {
+			u := b.base + r.participantsPath
+			shortcuts.ParticipantEvents = &participantEventsView{
+				ID: r.eventsID, RecordingID: r.id, CreatedAt: recallTime(r.startedAt), ExpiresAt: expires,
+				Status: botMediaStatus{Code: "processing", UpdatedAt: recallTime(r.startedAt)}, Metadata: map[string]string{},
+				Data: participantEventsData{ParticipantsDownloadURL: &u}, Format: "json",
+			}
+			if r.status == "done" {
+				shortcuts.ParticipantEvents.Status = st
+			}
+		}
 		v.Recordings = append(v.Recordings, botRecordingView{
 			ID: r.id, CreatedAt: recallTime(r.createdAt), StartedAt: recallTimePtr(r.startedAt),
 			CompletedAt: recallTimePtr(r.completedAt), ExpiresAt: expires,
 			Bot:    botRef{ID: b.id, Metadata: maps.Clone(b.metadata)},
-			Status: st, Metadata: map[string]string{},
-			MediaShortcuts: botMediaShortcuts{VideoMixed: &botMediaView{
-				ID: r.mediaID, RecordingID: r.id, CreatedAt: recallTime(r.startedAt), ExpiresAt: expires,
-				Status: st, Metadata: map[string]string{}, Data: botMediaData{DownloadURL: dl}, Format: "mp4",
-			}},
+			Status: st, Metadata: map[string]string{}, MediaShortcuts: shortcuts,
 		})
 	}
 	return v

@@ -80,7 +80,7 @@ func clientSim(t *testing.T, headers, hookURL string) (*zoomsim.Server, *botprov
 	_, err := sim.LoadScenario(zoomsim.Scenario{
 		Seed: 11,
 		BotProvider: &zoomsim.ScenarioBotProvider{APIKey: clientBotKey, WebhookURL: hookURL, WebhookSecret: clientBotSecret,
-			WebhookHeaders: headers, PoolExhausted: 1},
+			WebhookHeaders: headers, PoolExhausted: 1, PoolRetryAfterSeconds: 1},
 		Accounts: []zoomsim.ScenarioAccount{{
 			Users: []zoomsim.ScenarioUser{
 				{Email: "hana.host@acme.example", FirstName: "Hana", LastName: "Host"},

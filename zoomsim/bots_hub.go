@@ -39,6 +39,11 @@ const (
 	subTimeoutWaitingRoom                  = "timeout_exceeded_waiting_room"
 	subTimeoutInCallNotRecording           = "timeout_exceeded_in_call_not_recording"
 	subTimeoutPermissionDenied             = "timeout_exceeded_recording_permission_denied"
+	subOBFTokenRequired                    = "zoom_obf_token_required"
+	subInvalidOBFToken                     = "zoom_invalid_obf_token"
+	subInvalidZAK                          = "zoom_invalid_zak_token"
+	subJoinTimeout                         = "zoom_join_timeout"
+	subBotKickedFromCall                   = "bot_kicked_from_call"
 )
 
 // Provider behaviour that is not in the scenario.
@@ -46,7 +51,7 @@ const (
 	botJoinTokenFetchTimeout = 15 * time.Second
 	botWebhookAttemptTimeout = 15 * time.Second
 	botMediaProcessing       = 300 * time.Millisecond
-	botPoolRetryAfterSeconds = 1 // Recall says "retry in 30 seconds"; tests want it short
+	botPoolRetryAfterSeconds = 30 // Recall's advice; bot_provider.pool_retry_after_seconds shortens it
 	botAdHocHorizon          = 10 * time.Minute
 	botMediaRetention        = 7 * 24 * time.Hour
 	botDefaultName           = "Meeting Notetaker"
@@ -55,9 +60,13 @@ const (
 // Recall's automatic_leave defaults, in seconds.
 var botLeaveDefaults = botLeave{WaitingRoom: 1200, NooneJoined: 1200, InCallNotRecording: 3600, PermissionDenied: 30}
 
-// botWebhookRetryDelays are the pauses before the second, third, ... attempt
-// of one bot webhook (a Svix-like schedule, shortened for a simulator).
-var botWebhookRetryDelays = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
+// botWebhookRetryDelays are the pauses, on the simulator clock, before the
+// second, third, ... attempt of one bot webhook: Svix's schedule (5 s, 5 min,
+// 30 min, 2 h, 5 h, 10 h, 10 h), cut off botWebhookRetryWindow after the
+// first attempt, as Recall retries for 24 h.
+var botWebhookRetryDelays = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+
+const botWebhookRetryWindow = 24 * time.Hour
 
 // BotStatusChange is one entry of a bot's status_changes. SubCode "" is sent
 // as null.
@@ -109,23 +118,28 @@ type BotRecordingTruth struct {
 // BotTruth is one bot as GET /_sim/bots (and the "bots" key of /_sim/truth)
 // reports it.
 type BotTruth struct {
-	BotID            string             `json:"bot_id"`
-	BotName          string             `json:"bot_name"`
-	MeetingURL       string             `json:"meeting_url"`
-	MeetingID        int64              `json:"meeting_id"`
-	AccountID        string             `json:"account_id"` // "" when the meeting is unknown
-	CreatedAt        time.Time          `json:"created_at"`
-	JoinAt           *time.Time         `json:"join_at"`
-	Status           string             `json:"status"`   // latest code, "" before joining
-	SubCode          string             `json:"sub_code"` // of the latest status
-	StatusChanges    []BotStatusChange  `json:"status_changes"`
-	ChatMessages     []BotChatMessage   `json:"chat_messages"`
-	Participants     []BotParticipant   `json:"participants"`
-	JoinTokenUsed    bool               `json:"join_token_used"`
-	JoinTokenFetches int                `json:"join_token_fetches"`
-	LeftByAPI        bool               `json:"left_by_api"`
-	Metadata         map[string]string  `json:"metadata"`
-	Recording        *BotRecordingTruth `json:"recording"`
+	BotID            string            `json:"bot_id"`
+	BotName          string            `json:"bot_name"`
+	MeetingURL       string            `json:"meeting_url"`
+	MeetingID        int64             `json:"meeting_id"`
+	AccountID        string            `json:"account_id"` // "" when the meeting is unknown
+	CreatedAt        time.Time         `json:"created_at"`
+	JoinAt           *time.Time        `json:"join_at"`
+	Status           string            `json:"status"`   // latest code, "" before joining
+	SubCode          string            `json:"sub_code"` // of the latest status
+	StatusChanges    []BotStatusChange `json:"status_changes"`
+	ChatMessages     []BotChatMessage  `json:"chat_messages"`
+	Participants     []BotParticipant  `json:"participants"`
+	JoinTokenUsed    bool              `json:"join_token_used"`
+	JoinTokenFetches int               `json:"join_token_fetches"`
+	// OBFTokenFetches and ZAKFetches count GETs of zoom.obf_token_url and
+	// zoom.zak_url; JoinedWith is "obf", "zak" or "" (anonymous).
+	OBFTokenFetches int                `json:"obf_token_fetches"`
+	ZAKFetches      int                `json:"zak_fetches"`
+	JoinedWith      string             `json:"joined_with"`
+	LeftByAPI       bool               `json:"left_by_api"`
+	Metadata        map[string]string  `json:"metadata"`
+	Recording       *BotRecordingTruth `json:"recording"`
 }
 
 // BotWebhookStats counts bot status webhook deliveries since the scenario
@@ -171,6 +185,40 @@ type botHub struct {
 	mu     sync.Mutex
 	gen    *botGen
 	closed bool
+	// clockMoved is closed (and replaced) whenever the simulator clock is
+	// set or advanced, waking retries waiting on it.
+	clockMoved chan struct{}
+}
+
+// clockChanged wakes everything waiting on the simulator clock.
+func (h *botHub) clockChanged() {
+	h.mu.Lock()
+	close(h.clockMoved)
+	h.clockMoved = make(chan struct{})
+	h.mu.Unlock()
+}
+
+// sleepSim waits until the simulator clock reaches t (it ticks with the wall
+// clock and jumps when set or advanced). It returns false when ctx ends.
+func (h *botHub) sleepSim(ctx context.Context, t time.Time) bool {
+	for {
+		h.mu.Lock()
+		moved := h.clockMoved
+		h.mu.Unlock()
+		d := t.Sub(h.s.clock.Now())
+		if d <= 0 {
+			return true
+		}
+		tm := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			tm.Stop()
+			return false
+		case <-moved:
+		case <-tm.C:
+		}
+		tm.Stop()
+	}
 }
 
 // botGen holds the bots of one loaded scenario.
@@ -212,6 +260,7 @@ func newBotHub(s *Server) *botHub {
 		tokenClient: &http.Client{Timeout: botJoinTokenFetchTimeout, Transport: tokenTr},
 		retryDelays: botWebhookRetryDelays,
 		processing:  botMediaProcessing,
+		clockMoved:  make(chan struct{}),
 	}
 }
 
@@ -296,6 +345,9 @@ type bot struct {
 	chats          []BotChatMessage
 	tokenFetches   int
 	tokenUsed      bool
+	obfFetches     int    // GETs of zoom.obf_token_url
+	zakFetches     int    // GETs of zoom.zak_url
+	joinedWith     string // "obf", "zak" or "" (anonymous)
 	leaveRequested bool
 	rec            *botRecording
 	terminal       bool
@@ -304,12 +356,15 @@ type bot struct {
 
 type botZoom struct {
 	JoinTokenURL string `json:"join_token_url"`
+	OBFTokenURL  string `json:"obf_token_url"`
 	ZakURL       string `json:"zak_url"`
 	UserEmail    string `json:"user_email"`
 }
 
 type botRecording struct {
 	id, mediaID, token string
+	eventsID           string    // the participant_events media id
+	participantsPath   string    // download path of the participant list
 	createdAt          time.Time // wall clock, shown
 	startedAt          time.Time
 	completedAt        time.Time // zero until processed
@@ -359,6 +414,7 @@ func (b *bot) truth() BotTruth {
 		StatusChanges: slices.Clone(b.statuses), ChatMessages: slices.Clone(b.chats),
 		Participants: slices.Clone(b.participants), JoinTokenUsed: b.tokenUsed,
 		JoinTokenFetches: b.tokenFetches, LeftByAPI: b.leaveRequested, Metadata: maps.Clone(b.metadata),
+		OBFTokenFetches: b.obfFetches, ZAKFetches: b.zakFetches, JoinedWith: b.joinedWith,
 	}
 	if b.mtg != nil {
 		t.AccountID = b.mtg.acct.ID

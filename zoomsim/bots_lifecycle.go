@@ -135,6 +135,11 @@ func (r *botRun) lifecycle(joinedAtCreation bool) {
 			return
 		}
 	}
+	// The sign-in tokens, also fetched just before joining (404: none).
+	obf, zak := r.fetchSignInToken(b.zoom.OBFTokenURL, "obf"), r.fetchSignInToken(b.zoom.ZakURL, "zak")
+	if r.ctx.Err() != nil {
+		return
+	}
 	m := b.mtg
 	if m == nil {
 		r.status(botFatal, subMeetingNotFound)
@@ -156,6 +161,27 @@ func (r *botRun) lifecycle(joinedAtCreation bool) {
 		r.h.mu.Lock()
 		b.tokenUsed = true
 		r.h.mu.Unlock()
+	}
+
+	// 1b. Signing in: a ZAK joins as its user; an OBF token ties the bot to
+	// its user, who must be in the meeting. Meetings outside the app's
+	// account refuse anonymous bots.
+	with, who, ok := r.signIn(m, obf, zak)
+	if !ok {
+		return
+	}
+	if with == "zak" && who == m.host.ID {
+		bypass = true // the host's own ZAK skips the waiting room, as at Recall
+	}
+	var obfLeaveAt time.Time
+	if with == "obf" {
+		var woke wakeReason
+		if joinedAt, woke = r.waitForOBFUser(m, joinedAt); woke != wokeTimer {
+			return
+		}
+		if ms := m.spec.OBFUserLeavesAfterMS; ms > 0 {
+			obfLeaveAt = joinedAt.Add(time.Duration(ms) * time.Millisecond)
+		}
 	}
 
 	// 2. Zoom's own join failures, counted per live meeting across bots.
@@ -197,7 +223,101 @@ func (r *botRun) lifecycle(joinedAtCreation bool) {
 	}
 
 	// 4. In the call.
-	r.inCall(joinedAt, tokenValid)
+	r.inCall(joinedAt, tokenValid, obfLeaveAt)
+}
+
+// fetchSignInToken GETs an OBF or ZAK URL with a plain GET (no auth
+// header): the body is the token as plain text; 404 means none. Other
+// failures are logged and count as none.
+func (r *botRun) fetchSignInToken(u, kind string) string {
+	if u == "" {
+		return ""
+	}
+	b := r.b
+	r.h.mu.Lock()
+	if kind == "obf" {
+		b.obfFetches++
+	} else {
+		b.zakFetches++
+	}
+	r.h.mu.Unlock()
+	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return ""
+	}
+	req.Header.Set("User-Agent", "zoomsim-bot/1")
+	resp, err := r.h.tokenClient.Do(req)
+	if err != nil {
+		r.h.s.log.Warn("zoomsim bot: token fetch failed", "bot", b.id, "kind", kind, "err", err)
+		return ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		return ""
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		r.h.s.log.Warn("zoomsim bot: token fetch failed", "bot", b.id, "kind", kind, "status", resp.StatusCode)
+		return ""
+	}
+	return strings.TrimSpace(string(body))
+}
+
+// signIn checks the sign-in tokens and records how the bot joins: with is
+// "zak", "obf" or "" (anonymous), who the token's user. ok is false when the
+// bot ended with a fatal: a token Zoom would not accept, or an external
+// meeting without any.
+func (r *botRun) signIn(m *liveMeeting, obf, zak string) (with, who string, ok bool) {
+	s, b := r.h.s, r.b
+	valid := false
+	switch {
+	case zak != "":
+		if who, valid = s.checkZAK(zak); !valid {
+			r.status(botFatal, subInvalidZAK)
+			return "", "", false
+		}
+		with = "zak"
+	case obf != "":
+		if who, valid = s.redeemOBF(obf); !valid {
+			r.status(botFatal, subInvalidOBFToken)
+			return "", "", false
+		}
+		with = "obf"
+	case m.spec.External:
+		r.status(botFatal, subOBFTokenRequired)
+		return "", "", false
+	}
+	r.h.mu.Lock()
+	b.joinedWith = with
+	r.h.mu.Unlock()
+	return with, who, true
+}
+
+// waitForOBFUser keeps the bot in joining_call until its OBF user is in the
+// meeting, at most waiting_room_timeout (then fatal zoom_join_timeout). It
+// returns when the bot may enter and why it woke (wokeTimer: go on).
+func (r *botRun) waitForOBFUser(m *liveMeeting, joinedAt time.Time) (time.Time, wakeReason) {
+	timeout := seconds(r.b.leave.WaitingRoom)
+	wait := time.Duration(m.spec.OBFUserJoinsAfterMS) * time.Millisecond
+	attends := m.obfUserAttends() && wait < timeout
+	if !attends {
+		wait = timeout
+	}
+	if wait <= 0 {
+		return joinedAt, wokeTimer
+	}
+	switch woke := r.sleepUntil(joinedAt.Add(wait)); woke {
+	case wokeStop:
+		return joinedAt, woke
+	case wokeLeave:
+		r.endCall(subBotReceivedLeaveCall, time.Now())
+		return joinedAt, woke
+	}
+	if !attends {
+		r.status(botFatal, subJoinTimeout)
+		return joinedAt, wokeStop
+	}
+	return joinedAt.Add(wait), wokeTimer
 }
 
 // Events of the in-call loop, in the order they apply when due together.
@@ -207,10 +327,13 @@ const (
 	evEnd
 	evDeniedTimeout
 	evNotRecordingTimeout
+	evOBFUserLeft
 	evCount
 )
 
-func (r *botRun) inCall(inCallAt time.Time, tokenValid bool) {
+// inCall runs the bot in the call; a non-zero obfLeaveAt is when the user of
+// its OBF token leaves, which removes the bot.
+func (r *botRun) inCall(inCallAt time.Time, tokenValid bool, obfLeaveAt time.Time) {
 	b, m := r.b, r.b.mtg
 	spec := m.spec
 	r.h.mu.Lock()
@@ -224,6 +347,7 @@ func (r *botRun) inCall(inCallAt time.Time, tokenValid bool) {
 	if m.hostAttends() {
 		at[evHost] = inCallAt.Add(time.Duration(spec.HostJoinsAfterMS) * time.Millisecond)
 	}
+	at[evOBFUserLeft] = obfLeaveAt
 	asked := false
 	deny := func(sub string, when time.Time) {
 		asked = true
@@ -242,6 +366,7 @@ func (r *botRun) inCall(inCallAt time.Time, tokenValid bool) {
 			virtualStart: when, status: "processing",
 		}
 		b.rec.token = r.h.s.botMediaToken(b.rec.id)
+		b.rec.eventsID, b.rec.participantsPath = newUUID(), r.h.s.participantsPath(b.rec.id)
 		b.gen.recordings[b.rec.id] = b
 		b.addStatus(botInCallRecording, "")
 		r.h.mu.Unlock()
@@ -310,6 +435,9 @@ func (r *botRun) inCall(inCallAt time.Time, tokenValid bool) {
 			return
 		case evNotRecordingTimeout:
 			r.endCall(subTimeoutInCallNotRecording, when)
+			return
+		case evOBFUserLeft:
+			r.endCall(subBotKickedFromCall, when)
 			return
 		}
 	}
@@ -412,6 +540,16 @@ func botStatusMessage(code, sub string) string {
 		return "Zoom rejected the join token for local recording (expired, already used or minted for another meeting)."
 	case subMeetingNotFound:
 		return "The meeting does not exist."
+	case subOBFTokenRequired:
+		return "The meeting is hosted outside the Zoom app's account: Zoom requires an OBF token or a ZAK (zoom.obf_token_url or zoom.zak_url) to join it."
+	case subInvalidOBFToken:
+		return "Zoom rejected the OBF token (expired, already used or not minted by Zoom)."
+	case subInvalidZAK:
+		return "Zoom rejected the ZAK (expired or not minted by Zoom)."
+	case subJoinTimeout:
+		return "The bot could not join before the timeout: the user of its OBF token never joined the meeting."
+	case subBotKickedFromCall:
+		return "The bot was removed from the call (the user of its OBF token left)."
 	case subMeetingPasswordIncorrect:
 		return "The meeting passcode is incorrect."
 	case subCallEndedByHost:

@@ -144,29 +144,39 @@ func TestBotInternalErrorTransient(t *testing.T) {
 	}
 }
 
-// TestBotPoolExhausted: the first ad-hoc creations answer 507 with
-// Retry-After; scheduled bots never do; then creation succeeds.
+// TestBotPoolExhausted: the first ad-hoc creations (and bots due within 10
+// minutes) answer 507 with Recall's advice, retry in 30 s (body and
+// Retry-After); scheduled bots more than 10 minutes ahead never do; then
+// creation succeeds.
 func TestBotPoolExhausted(t *testing.T) {
 	t.Parallel()
 	bs := newBotSim(t, botScenario(ScenarioBotProvider{PoolExhausted: 2}, ScenarioLiveMeeting{ID: botLiveID}))
 	req := map[string]any{"meeting_url": botJoinURL(botLiveID, botPass)}
-	scheduled := map[string]any{"meeting_url": botJoinURL(botLiveID, botPass), "join_at": time.Now().Add(time.Hour).Format(time.RFC3339)}
-	if st, _, body := bs.api("POST", "/api/v1/bot/", scheduled, nil); st != http.StatusCreated {
-		t.Fatalf("scheduled bot: %d %s", st, body)
+	for _, ahead := range []time.Duration{11 * time.Minute, time.Hour} {
+		scheduled := map[string]any{"meeting_url": botJoinURL(botLiveID, botPass), "join_at": time.Now().Add(ahead).Format(time.RFC3339)}
+		if st, _, body := bs.api("POST", "/api/v1/bot/", scheduled, nil); st != http.StatusCreated {
+			t.Fatalf("bot scheduled %v ahead: %d %s", ahead, st, body)
+		}
 	}
-	for i := range 2 {
+	soon := map[string]any{"meeting_url": botJoinURL(botLiveID, botPass), "join_at": time.Now().Add(9 * time.Minute).Format(time.RFC3339)}
+	for i, body := range []map[string]any{soon, req} {
 		var d botDetail
-		st, h, body := bs.api("POST", "/api/v1/bot/", req, &d)
-		if st != http.StatusInsufficientStorage || h.Get("Retry-After") != "1" || d.Detail == "" {
-			t.Fatalf("attempt %d: %d Retry-After %q %s", i, st, h.Get("Retry-After"), body)
+		st, h, raw := bs.api("POST", "/api/v1/bot/", body, &d)
+		if st != http.StatusInsufficientStorage || h.Get("Retry-After") != "30" || !strings.Contains(d.Detail, "retry in 30 seconds") {
+			t.Fatalf("attempt %d: %d Retry-After %q %s", i, st, h.Get("Retry-After"), raw)
 		}
 		if left := bs.BotsState().PoolExhaustedLeft; left != 1-i {
 			t.Fatalf("pool_exhausted_left %d after %d", left, i+1)
 		}
 	}
 	bs.create(req)
-	if n := len(bs.Bots()); n != 2 {
-		t.Fatalf("%d bots, want 2 (507s create none)", n)
+	if n := len(bs.Bots()); n != 3 {
+		t.Fatalf("%d bots, want 3 (507s create none)", n)
+	}
+	// Tests may shorten the advice.
+	short := newBotSim(t, botScenario(ScenarioBotProvider{PoolExhausted: 1, PoolRetryAfterSeconds: 1}, ScenarioLiveMeeting{ID: botLiveID}))
+	if st, h, raw := short.api("POST", "/api/v1/bot/", req, nil); st != http.StatusInsufficientStorage || h.Get("Retry-After") != "1" || !strings.Contains(string(raw), "retry in 1 seconds") {
+		t.Fatalf("shortened: %d %q %s", st, h.Get("Retry-After"), raw)
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 
 // Bot status webhooks: one "bot.<code>" event per status change, signed the
 // Standard Webhooks (Svix) way, delivered in order per bot by one goroutine
-// per bot, retried on failure.
+// per bot, retried on failure on the simulator clock for 24 h.
 
 // botWebhookBody is the event body Recall sends for a status change.
 type botWebhookBody struct {
@@ -110,6 +110,7 @@ func (h *botHub) deliverOne(b *bot, st BotStatusChange) bool {
 		return true
 	}
 	body, msgID := b.webhookBody(st), newMessageID()
+	first := h.s.clock.Now()
 	for attempt := 0; ; attempt++ {
 		h.count(b, func(s *BotWebhookStats) { s.Attempts++ })
 		err := h.attemptWebhook(b, msgID, body)
@@ -120,18 +121,18 @@ func (h *botHub) deliverOne(b *bot, st BotStatusChange) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		if attempt >= len(h.retryDelays) {
+		var due time.Time
+		if attempt < len(h.retryDelays) {
+			due = h.s.clock.Now().Add(h.retryDelays[attempt])
+		}
+		if due.IsZero() || due.Sub(first) > botWebhookRetryWindow {
 			h.count(b, func(s *BotWebhookStats) { s.Failed++ })
 			h.s.log.Warn("zoomsim bot webhook given up", "bot", b.id, "code", st.Code, "err", err)
 			return true
 		}
-		h.s.log.Debug("zoomsim bot webhook failed; will retry", "bot", b.id, "code", st.Code, "attempt", attempt+1, "err", err)
-		tm := time.NewTimer(h.retryDelays[attempt])
-		select {
-		case <-ctx.Done():
-			tm.Stop()
+		h.s.log.Debug("zoomsim bot webhook failed; will retry", "bot", b.id, "code", st.Code, "attempt", attempt+1, "due", due, "err", err)
+		if !h.sleepSim(ctx, due) {
 			return false
-		case <-tm.C:
 		}
 	}
 }

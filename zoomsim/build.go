@@ -19,9 +19,10 @@ func buildWorld(sc Scenario) (*world, error) {
 		fileByID:        map[string]*recFile{},
 		liveMeetingByID: map[int64]*liveMeeting{},
 	}
+	w.scenario.Zoom = sc.Zoom // read while the accounts are built
 	meetingUUIDs := map[string]bool{}
 	filled := Scenario{Seed: sc.Seed, Accounts: make([]ScenarioAccount, len(sc.Accounts)),
-		UserOAuthApp: sc.UserOAuthApp, BotProvider: sc.BotProvider}
+		UserOAuthApp: sc.UserOAuthApp, BotProvider: sc.BotProvider, Zoom: sc.Zoom}
 	if err := fillGlobal(d, &filled); err != nil {
 		return nil, err
 	}
@@ -65,7 +66,7 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 	}
 	a := &account{
 		ID: sa.AccountID, ClientID: sa.ClientID, ClientSecret: sa.ClientSecret,
-		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan, rateLimits: sa.RateLimits,
+		WebhookSecretToken: sa.WebhookSecretToken, Plan: sa.Plan, rateLimits: sa.RateLimits, zoom: w.scenario.Zoom,
 		userByID: map[string]*user{}, userByEmail: map[string]*user{},
 		meetingByUUID: map[string]*meeting{}, meetingsByID: map[int64][]*meeting{},
 		meetingsByHost: map[string][]*meeting{},
@@ -170,7 +171,11 @@ func (w *world) addMeeting(d deriver, a *account, sm *ScenarioMeeting, seen map[
 		acct: a, UUID: sm.UUID, ID: sm.ID, Host: host, Topic: sm.Topic,
 		Type: sm.Type.N, TypeAsString: sm.Type.AsString, StartTime: sm.StartTime,
 		Duration: sm.Duration, Timezone: sm.Timezone,
-		ShareOpaque: opaqueToken(d, "share/"+sm.UUID),
+		ShareOpaque:      opaqueToken(d, "share/"+sm.UUID),
+		NoRecordingFiles: sm.NoRecordingFiles,
+	}
+	if sm.SeriesStartTime != nil {
+		m.SeriesStart = sm.SeriesStartTime.UTC().Truncate(time.Second)
 	}
 	for k := range sm.Files {
 		f, err := w.addFile(d, m, sm, &sm.Files[k], fmt.Sprintf("meeting/%s/file/%d", sm.UUID, k), false)
@@ -185,6 +190,9 @@ func (w *world) addMeeting(d deriver, a *account, sm *ScenarioMeeting, seen map[
 			return fmt.Errorf("participant_audio_files[%d]: %w", k, err)
 		}
 		m.participantAudio = append(m.participantAudio, f)
+	}
+	if a.zoom.lateTranscripts() {
+		delayTranscripts(m, w.scenario.Zoom.transcriptLag())
 	}
 	a.meetings = append(a.meetings, m)
 	a.meetingByUUID[m.UUID] = m
@@ -231,7 +239,8 @@ func (w *world) addFile(d deriver, m *meeting, sm *ScenarioMeeting, sf *Scenario
 		RecordingType: sf.RecordingType, FileName: sf.FileName, Size: sf.Size,
 		baseStatus: sf.Status, RecStart: sf.RecordingStart.UTC().Truncate(time.Second),
 		RecEnd: sf.RecordingEnd.UTC().Truncate(time.Second), Participant: participant,
-		Opaque: opaqueToken(d, "file/"+sf.ID),
+		Opaque: opaqueToken(d, "file/"+sf.ID), WebhookOpaque: opaqueToken(d, "webhook-file/"+sf.ID),
+		StillRecording: sf.StillRecording,
 	}
 	if sf.CompletesAt != nil {
 		f.CompletesAt = sf.CompletesAt.UTC()

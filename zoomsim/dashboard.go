@@ -12,7 +12,7 @@ import (
 const codeMeetingAbsent = 3001
 
 // dashboardMeetingJSON is one meeting of GET /metrics/meetings (rivet:
-// DashboardsListMeetingsResponse). duration is "HH:MM:SS".
+// DashboardsListMeetingsResponse). duration is "MM:SS" under an hour, "HH:MM:SS" above.
 type dashboardMeetingJSON struct {
 	UUID                 string `json:"uuid"`
 	ID                   int64  `json:"id"`
@@ -166,9 +166,9 @@ func renderDashboardMeeting(m *meeting, ps []participant, now time.Time) dashboa
 	}
 	if meetingPhase(m, now) == "past" {
 		out.EndTime = zoomTime(meetingEnd(m))
-		out.Duration = zoomDuration(meetingEnd(m).Sub(m.StartTime))
+		out.Duration = m.acct.zoom.dashboardDuration(meetingEnd(m).Sub(m.StartTime))
 	} else {
-		out.Duration = zoomDuration(now.Sub(m.StartTime).Truncate(time.Second))
+		out.Duration = m.acct.zoom.dashboardDuration(now.Sub(m.StartTime).Truncate(time.Second))
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func TestDashboardMeetingsShapeAndLabel(t *testing.T) {
 		}
 	}
 	if odd == nil || odd.ID != 81234567890 || odd.Host != "Hana Host" || odd.Email != hostMail || odd.Topic != "Odd UUID" ||
-		odd.StartTime != "2026-10-05T14:00:00Z" || odd.EndTime != "2026-10-05T14:42:00Z" || odd.Duration != "00:42:00" ||
+		odd.StartTime != "2026-10-05T14:00:00Z" || odd.EndTime != "2026-10-05T14:42:00Z" || odd.Duration != "42:00" ||
 		!odd.HasRecording || !odd.HasScreenShare || !odd.HasArchiving || odd.Participants < 2 || odd.Participants > 9 || odd.UserType != "Licensed" {
 		t.Fatalf("odd meeting: %+v", odd)
 	}

@@ -21,22 +21,44 @@ const (
 
 var chunkPool = sync.Pool{New: func() any { b := make([]byte, downloadChunk); return &b }}
 
-// download is GET /rec/download/{opaque}. It needs a token, either as
-// ?access_token= or "Authorization: Bearer": the account's OAuth access
-// token, or a download_access_token / webhook download_token for the file's
-// meeting. Like Zoom it answers 200 text/html, not an error status, when it
-// will not serve the file. With redirects on (the default) it sends a 302 to a
-// signed /rec/file URL; otherwise it serves the bytes itself.
+// download is GET /rec/download/{opaque}, the URL the API's listings name.
+// It needs a token, either as ?access_token= or "Authorization: Bearer": the
+// account's OAuth access token, or a download_access_token / webhook
+// download_token for the file's meeting. Like Zoom it answers 200 text/html,
+// not an error status, when it will not serve the file. With redirects on
+// (the default) it sends a 302 to a signed /rec/file URL; otherwise it serves
+// the bytes itself.
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	const route = "GET /rec/download/{opaque}"
-	wd, now := s.world(), s.clock.Now()
+	wd := s.world()
+	s.serveDownload(w, r, route, wd, wd.fileByOpaque[r.PathValue("opaque")])
+}
+
+// webhookDownload is GET /rec/webhook_download/{opaque}/{hook}, the URL a
+// recording.completed names for the same file the listing calls
+// /rec/download/{opaque}: same bytes, same token rules.
+func (s *Server) webhookDownload(w http.ResponseWriter, r *http.Request) {
+	const route = "GET /rec/webhook_download/{opaque}/{hook}"
+	wd := s.world()
 	f := wd.fileByOpaque[r.PathValue("opaque")]
+	if f != nil && r.PathValue("hook") != f.WebhookOpaque {
+		f = nil
+	}
+	s.serveDownload(w, r, route, wd, f)
+}
+
+func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, route string, wd *world, f *recFile) {
+	now := s.clock.Now()
 	if f == nil {
 		s.stats.call(route, "", "")
 		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
 		return
 	}
 	s.stats.call(route, "", f.m.acct.ID)
+	if s.trash.fileState(f) != trashNone { // trashed or deleted: Zoom's HTML page
+		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
+		return
+	}
 	if !s.downloadAllowed(r, f, now) {
 		writeHTMLError(w, http.StatusOK, "Sign In", "You need to sign in or provide a valid access token to download this recording.")
 		return
@@ -53,9 +75,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		writeHTMLError(w, http.StatusServiceUnavailable, "Service Unavailable", "The server is temporarily unable to service your request. Please try again later.")
 	case df.redirect:
-		expires := strconv.FormatInt(now.Add(signedURLValid).Unix(), 10)
-		loc := baseURL(r) + "/rec/file/" + f.Opaque + "?expires=" + expires + "&sig=" + s.sign(f.Opaque, expires)
-		http.Redirect(w, r, loc, http.StatusFound)
+		http.Redirect(w, r, s.signedFileURL(r, f, now), http.StatusFound)
 	default:
 		s.serveBytes(w, r, wd.seed, f, df)
 	}
@@ -78,7 +98,23 @@ func (s *Server) serveSignedFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stats.call(route, "", f.m.acct.ID)
+	if s.trash.fileState(f) != trashNone {
+		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
+		return
+	}
 	s.serveBytes(w, r, wd.seed, f, s.faults.forFileServe(f.ID))
+}
+
+// signedFileURL is where a download redirects: /rec/file/{opaque} with an
+// expiring signature, on the file host when one listens (a host name other
+// than the API's, as Zoom's CDN is), else on the host the request reached.
+func (s *Server) signedFileURL(r *http.Request, f *recFile, now time.Time) string {
+	expires := strconv.FormatInt(now.Add(signedURLValid).Unix(), 10)
+	base := s.fileHostURL()
+	if base == "" {
+		base = baseURL(r)
+	}
+	return base + "/rec/file/" + f.Opaque + "?expires=" + expires + "&sig=" + s.sign(f.Opaque, expires)
 }
 
 func (s *Server) sign(opaque, expires string) string {

@@ -2,6 +2,7 @@ package zoomsim
 
 import (
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"sync"
 )
@@ -44,41 +45,63 @@ type Faults struct {
 	// BotWebhookDropRate is the share (0..1) of bot status webhooks silently
 	// dropped, never sent nor retried; 1 drops them all (bots_faults.go).
 	BotWebhookDropRate float64 `json:"bot_webhook_drop_rate"`
+	// LegacyFileShapes lists file types ("CC", "TIMELINE") whose
+	// recording_files entries take the 2019–2020 shape: no id, status,
+	// file_size, recording_type or play_url (faults_zoom.go).
+	LegacyFileShapes []string `json:"legacy_file_shapes"`
+	// APILatencyMS adds a wall-clock delay to every /v2 request of a
+	// rate-limit label, drawn uniformly from [min, max] milliseconds, so a
+	// client on loopback sees an internet round trip (faults_zoom.go).
+	APILatencyMS map[string][2]int `json:"api_latency_ms"`
+	// APILatencySeed seeds the draws (deterministic for a sequential client).
+	APILatencySeed int64 `json:"api_latency_seed"`
+	// S2STokenInvalidatesPrevious makes each new Server-to-Server token of an
+	// account invalidate the account's earlier ones (401 code 124 "Invalid
+	// access token."), as Zoom staff have reported.
+	S2STokenInvalidatesPrevious bool `json:"s2s_token_invalidates_previous"`
 }
 
 // FaultsPatch is the body of POST /_sim/faults: absent (null) fields are left
 // unchanged, present ones replace the current value. Reset first restores the
 // defaults.
 type FaultsPatch struct {
-	Reset               bool             `json:"reset,omitempty"`
-	HTMLErrorFiles      []string         `json:"html_error_files,omitempty"`
-	TruncateFiles       map[string]int64 `json:"truncate_files,omitempty"`
-	RedirectDownloads   *bool            `json:"redirect_downloads,omitempty"`
-	DownloadBytesPerSec *int64           `json:"download_bytes_per_sec,omitempty"`
-	FailFirstDownloads  map[string]int   `json:"fail_first_downloads,omitempty"`
-	ClampLongWindows    *bool            `json:"clamp_long_windows,omitempty"`
-	RateLimitHeaders    *string          `json:"ratelimit_headers,omitempty"`
-	WebhookDuplicates   *int             `json:"webhook_duplicates,omitempty"`
-	WebhookOutOfOrder   *bool            `json:"webhook_out_of_order,omitempty"`
-	WebhookDelay        *FaultDuration   `json:"webhook_delay,omitempty"`
-	WebhookDropFirst    *int             `json:"webhook_drop_first,omitempty"`
-	BotWebhookDropRate  *FaultRate       `json:"bot_webhook_drop_rate,omitempty"`
+	Reset                       bool              `json:"reset,omitempty"`
+	HTMLErrorFiles              []string          `json:"html_error_files,omitempty"`
+	TruncateFiles               map[string]int64  `json:"truncate_files,omitempty"`
+	RedirectDownloads           *bool             `json:"redirect_downloads,omitempty"`
+	DownloadBytesPerSec         *int64            `json:"download_bytes_per_sec,omitempty"`
+	FailFirstDownloads          map[string]int    `json:"fail_first_downloads,omitempty"`
+	ClampLongWindows            *bool             `json:"clamp_long_windows,omitempty"`
+	RateLimitHeaders            *string           `json:"ratelimit_headers,omitempty"`
+	WebhookDuplicates           *int              `json:"webhook_duplicates,omitempty"`
+	WebhookOutOfOrder           *bool             `json:"webhook_out_of_order,omitempty"`
+	WebhookDelay                *FaultDuration    `json:"webhook_delay,omitempty"`
+	WebhookDropFirst            *int              `json:"webhook_drop_first,omitempty"`
+	BotWebhookDropRate          *FaultRate        `json:"bot_webhook_drop_rate,omitempty"`
+	LegacyFileShapes            []string          `json:"legacy_file_shapes,omitempty"`
+	APILatencyMS                map[string][2]int `json:"api_latency_ms,omitempty"`
+	APILatencySeed              *int64            `json:"api_latency_seed,omitempty"`
+	S2STokenInvalidatesPrevious *bool             `json:"s2s_token_invalidates_previous,omitempty"`
 }
 
 func defaultFaults() Faults {
 	return Faults{
 		HTMLErrorFiles: []string{}, TruncateFiles: map[string]int64{},
 		RedirectDownloads: true, FailFirstDownloads: map[string]int{},
-		RateLimitHeaders: rateHeadersAll,
+		RateLimitHeaders: rateHeadersAll, LegacyFileShapes: []string{}, APILatencyMS: map[string][2]int{},
 	}
 }
 
 type faultState struct {
 	mu sync.Mutex
 	f  Faults
+	// latency draws the api_latency_ms delays; re-seeded when they change.
+	latency *rand.Rand
 }
 
-func newFaultState() *faultState { return &faultState{f: defaultFaults()} }
+func newFaultState() *faultState {
+	return &faultState{f: defaultFaults(), latency: rand.New(rand.NewPCG(0, 0))}
+}
 
 func (s *faultState) get() Faults {
 	s.mu.Lock()
@@ -117,6 +140,7 @@ func (s *faultState) apply(p FaultsPatch) Faults {
 	if p.BotWebhookDropRate != nil {
 		s.f.BotWebhookDropRate = min(max(float64(*p.BotWebhookDropRate), 0), 1)
 	}
+	s.applyZoomPatch(p)
 	return cloneFaults(s.f)
 }
 
@@ -170,5 +194,7 @@ func cloneFaults(f Faults) Faults {
 	f.HTMLErrorFiles = slices.Clone(f.HTMLErrorFiles)
 	f.TruncateFiles = maps.Clone(f.TruncateFiles)
 	f.FailFirstDownloads = maps.Clone(f.FailFirstDownloads)
+	f.LegacyFileShapes = slices.Clone(f.LegacyFileShapes)
+	f.APILatencyMS = maps.Clone(f.APILatencyMS)
 	return f
 }

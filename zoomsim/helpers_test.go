@@ -59,7 +59,9 @@ func testScenario() Scenario {
 			Files: []ScenarioFile{{FileType: "MP4", Size: 1000 + int64(i)}},
 		})
 	}
-	return Scenario{Seed: 99, Accounts: []ScenarioAccount{
+	// Transcripts ride in recording.completed here whatever the default
+	// (webhook_transcript_test.go covers late transcripts).
+	return Scenario{Seed: 99, Zoom: &ScenarioZoom{LateTranscripts: ptr(false)}, Accounts: []ScenarioAccount{
 		{AccountID: acctID, ClientID: clientA, ClientSecret: secretA, Users: []ScenarioUser{
 			{ID: hostID, Email: hostMail, FirstName: "Hana", LastName: "Host"},
 			{Email: "guest@acme.example", FirstName: "Gus", LastName: "Guest"},

@@ -170,6 +170,10 @@ func (s *Server) getMeeting(w http.ResponseWriter, r *http.Request, c *call) {
 	switch {
 	case lm == nil && m == nil:
 		meetingNotFound(w, raw)
+	case lm != nil && lm.spec.External:
+		// Hosted outside the account: Zoom shows it to nobody here, which
+		// is how a client tells an outside meeting (3001).
+		meetingNotFound(w, raw)
 	case lm != nil:
 		if c.user != nil && c.user != lm.host {
 			meetingNotFound(w, raw)

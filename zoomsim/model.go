@@ -25,7 +25,8 @@ type account struct {
 	ClientSecret       string
 	WebhookSecretToken string
 	Plan               string
-	rateLimits         *RateLimits // scenario override of the plan's limits
+	rateLimits         *RateLimits   // scenario override of the plan's limits
+	zoom               *ScenarioZoom // the scenario's behaviour options (nil: defaults)
 
 	users       []*user
 	userByID    map[string]*user
@@ -78,6 +79,12 @@ type meeting struct {
 	Duration     int // minutes
 	Timezone     string
 	ShareOpaque  string
+	// NoRecordingFiles leaves the recording_files key out, as Zoom does for
+	// a recording too short to keep.
+	NoRecordingFiles bool
+	// SeriesStart is the start of the recurring series the instance belongs
+	// to; webhooks show it as start_time when set.
+	SeriesStart time.Time
 
 	files            []*recFile
 	participantAudio []*recFile
@@ -105,7 +112,14 @@ type recFile struct {
 	RecStart      time.Time
 	RecEnd        time.Time
 	Opaque        string
+	// WebhookOpaque is the second path segment of the URL webhooks name the
+	// file by, /rec/webhook_download/{Opaque}/{WebhookOpaque}.
+	WebhookOpaque string
 	Participant   bool
+	// StillRecording renders the entry as Zoom shows a file still being
+	// recorded while it is processing: file_type "", recording_end "",
+	// file_size 0.
+	StillRecording bool
 }
 
 // status is "completed" or "processing" at the given simulated time.
@@ -119,11 +133,16 @@ func (f *recFile) status(now time.Time) string {
 	return f.baseStatus
 }
 
-// hidesFields reports whether Zoom omits id, status, file_size, recording_type
-// and play_url for this entry (closed captions and the timeline do).
-func (f *recFile) hidesFields() bool {
+// hidesFieldsWhenLegacy reports whether the 2019–2020 shape omitted id,
+// status, file_size, recording_type and play_url for this entry (closed
+// captions and the timeline did).
+func (f *recFile) hidesFieldsWhenLegacy() bool {
 	return f.FileType == "CC" || f.FileType == "TIMELINE" || f.FileType == "TB"
 }
+
+// noPlayURL reports whether Zoom gives the entry no play_url: the timeline
+// (still so in 2023–2024 payloads) and closed captions, which cannot be played.
+func (f *recFile) noPlayURL() bool { return f.hidesFieldsWhenLegacy() }
 
 const (
 	statusCompleted  = "completed"

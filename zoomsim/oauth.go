@@ -67,6 +67,9 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "invalid_request", "Invalid account_id")
 	default:
 		tok := s.tokens.issue(grant{kind: tokenS2S, accountID: acct.ID, expires: now.Add(accessTokenTTL)}, now)
+		if s.faults.s2sSingleToken() {
+			s.tokens.revokeS2S(acct.ID, tok) // Zoom has been reported to do this
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, tokenResponse{
 			AccessToken: tok, TokenType: "bearer", ExpiresIn: int(accessTokenTTL / time.Second),

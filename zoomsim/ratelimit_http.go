@@ -165,7 +165,7 @@ func validateFaultsPatch(p FaultsPatch) error {
 	if p.RateLimitHeaders != nil && !validRateHeaders(*p.RateLimitHeaders) {
 		return fmt.Errorf("ratelimit_headers %q: want all, none or some", *p.RateLimitHeaders)
 	}
-	return nil
+	return validateLatency(p.APILatencyMS)
 }
 
 func (s *faultState) rateLimitHeaders() string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -25,8 +26,7 @@ type listRecordingsResponse struct {
 }
 
 // listUserRecordings is GET /v2/users/{userId}/recordings?from&to&page_size&
-// next_page_token&trash&mc&meeting_id. Meetings match by the UTC date of their
-// start time; the window may span at most one month.
+// next_page_token&trash&trash_type&mc&meeting_id: the meetings the user hosts.
 func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *call) {
 	id := r.PathValue("userId")
 	u := c.acct.findUser(id)
@@ -34,13 +34,40 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		writeAPIError(w, http.StatusNotFound, codeUserNotFound, fmt.Sprintf("User does not exist: %s.", id))
 		return
 	}
+	s.listRecordings(w, r, c, "user/"+u.ID, c.acct.meetingsByHost[u.ID])
+}
+
+// listAccountRecordings is GET /v2/accounts/{accountId}/recordings (accountId
+// "me" or the token's account): every meeting of the account, with the
+// per-user listing's parameters and answer. It needs an account-level
+// (Server-to-Server) token.
+func (s *Server) listAccountRecordings(w http.ResponseWriter, r *http.Request, c *call) {
+	if id := r.PathValue("accountId"); id != "me" && id != c.acct.ID {
+		writeAPIError(w, http.StatusBadRequest, codeNoPermission, "No permission.")
+		return
+	}
+	if c.user != nil {
+		writeMissingScope(w, "cloud_recording:read:list_account_recordings:admin")
+		return
+	}
+	s.listRecordings(w, r, c, "account", c.acct.meetings)
+}
+
+// codeNoPermission is Zoom's 200 "No permission." (HTTP 400).
+const codeNoPermission = 200
+
+// listRecordings answers a recordings listing over candidates (newest
+// first). Meetings match by the UTC date of their start time; the window may
+// span at most one month.
+func (s *Server) listRecordings(w http.ResponseWriter, r *http.Request, c *call, scope string, candidates []*meeting) {
 	q := r.URL.Query()
-	today := c.now.Truncate(24 * time.Hour)
+	// Zoom's defaults: from today to tomorrow (UTC).
+	today := c.now.UTC().Truncate(24 * time.Hour)
 	from, ok := parseDate(w, q.Get("from"), "from", today)
 	if !ok {
 		return
 	}
-	to, ok := parseDate(w, q.Get("to"), "to", today)
+	to, ok := parseDate(w, q.Get("to"), "to", today.AddDate(0, 0, 1))
 	if !ok {
 		return
 	}
@@ -64,16 +91,19 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		}
 		meetingFilter = n
 	}
+	view, ok := s.listingView(w, q)
+	if !ok {
+		return
+	}
+	o := s.apiRender(c)
 	var matched []*meeting
-	if q.Get("trash") != "true" { // nothing is in the trash yet
-		end := to.AddDate(0, 0, 1)
-		for _, m := range c.acct.meetingsByHost[u.ID] {
-			if !m.StartTime.Before(from) && m.StartTime.Before(end) && (meetingFilter == 0 || m.ID == meetingFilter) {
-				matched = append(matched, m)
-			}
+	end := to.AddDate(0, 0, 1)
+	for _, m := range candidates {
+		if !m.StartTime.Before(from) && m.StartTime.Before(end) && (meetingFilter == 0 || m.ID == meetingFilter) && view.lists(m) {
+			matched = append(matched, m)
 		}
 	}
-	listing := strings.Join([]string{"recordings", u.ID, from.Format(time.DateOnly), to.Format(time.DateOnly), q.Get("trash"), q.Get("meeting_id")}, "|")
+	listing := strings.Join([]string{"recordings", scope, from.Format(time.DateOnly), to.Format(time.DateOnly), q.Get("trash"), q.Get("trash_type"), q.Get("meeting_id")}, "|")
 	p, ok := s.paginate(w, r, c, listing, len(matched))
 	if !ok {
 		return
@@ -83,10 +113,17 @@ func (s *Server) listUserRecordings(w http.ResponseWriter, r *http.Request, c *c
 		TotalRecords: len(matched), NextPageToken: p.next, Meetings: []meetingJSON{},
 	}
 	lo, hi := p.slice(len(matched))
+	o.keep = view.keep
 	for _, m := range matched[lo:hi] {
-		resp.Meetings = append(resp.Meetings, renderMeeting(m, c.base, c.now))
+		resp.Meetings = append(resp.Meetings, renderMeeting(m, o))
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// apiRender is how REST answers render meetings: the API's download URLs,
+// the entry shapes the faults select.
+func (s *Server) apiRender(c *call) renderOpts {
+	return renderOpts{base: c.base, now: c.now, legacy: s.faults.legacyShapes()}
 }
 
 // addMonths moves a date by n calendar months, keeping the day of the month
@@ -98,12 +135,24 @@ func addMonths(t time.Time, n int) time.Time {
 	return first.AddDate(0, 0, min(d, last)-1)
 }
 
+// listingTimeSuffix is what may follow the date in a listing's from/to:
+// Zoom documents yyyy-mm-dd but accepts a time and an offset
+// ("2026-10-01 00:00:00+00:00", "2026-10-01T00:00:00Z"; an unescaped "+" in
+// a query string arrives as a space), and only the date part counts.
+var listingTimeSuffix = regexp.MustCompile(`^[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+\- ]\d{2}:?\d{2})?$`)
+
+// parseDate reads a listing's from/to; v == "" gives def. A value that is
+// no date answers Zoom's 300 "Validation Failed".
 func parseDate(w http.ResponseWriter, v, field string, def time.Time) (time.Time, bool) {
 	if v == "" {
 		return def, true
 	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
+	date, rest := v, ""
+	if len(v) > len(time.DateOnly) {
+		date, rest = v[:len(time.DateOnly)], v[len(time.DateOnly):]
+	}
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil || (rest != "" && !listingTimeSuffix.MatchString(rest)) {
 		writeFieldError(w, field, "Invalid field.")
 		return t, false
 	}
@@ -117,7 +166,7 @@ func parseDate(w http.ResponseWriter, v, field string, def time.Time) (time.Time
 func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c *call) {
 	raw := strings.TrimSuffix(strings.TrimPrefix(r.URL.EscapedPath(), "/v2/meetings/"), "/recordings")
 	m := findMeeting(c.acct, raw)
-	if m == nil {
+	if m == nil || !s.trash.visible(m) {
 		writeAPIError(w, http.StatusNotFound, codeRecordingAbsent, "This recording does not exist.")
 		return
 	}
@@ -137,7 +186,9 @@ func (s *Server) getMeetingRecordings(w http.ResponseWriter, r *http.Request, c 
 			ttl = time.Duration(n) * time.Second
 		}
 	}
-	out := renderMeeting(m, c.base, c.now)
+	o := s.apiRender(c)
+	o.keep = func(f *recFile) bool { return s.trash.fileState(f) == trashNone }
+	out := renderMeeting(m, o)
 	out.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
 	if wantToken {
 		out.DownloadAccessToken = s.tokens.issue(grant{

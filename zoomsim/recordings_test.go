@@ -152,30 +152,71 @@ func TestMeetingRecordingsUUIDEncoding(t *testing.T) {
 func TestRecordingFileShapes(t *testing.T) {
 	sim := newTestSim(t, testScenario())
 	tok := sim.token(0)
-	var raw map[string]any
-	sim.get("/v2/meetings/"+doubleEscape(oddUUID)+"/recordings", tok, &raw)
-	hidden := []string{"id", "status", "file_size", "recording_type", "play_url"}
 	always := []string{"meeting_id", "recording_start", "recording_end", "file_type", "file_extension", "download_url"}
-	types := map[string]int{}
-	for _, f := range raw["recording_files"].([]any) {
-		e := f.(map[string]any)
-		ft := e["file_type"].(string)
-		types[ft]++
-		for _, k := range always {
-			if _, ok := e[k]; !ok {
-				t.Errorf("%s entry lacks %s", ft, k)
+	sized := []string{"id", "status", "file_size", "recording_type"}
+	entries := func() map[string][]map[string]any {
+		var raw map[string]any
+		sim.get("/v2/meetings/"+doubleEscape(oddUUID)+"/recordings", tok, &raw)
+		out := map[string][]map[string]any{}
+		for _, f := range raw["recording_files"].([]any) {
+			e := f.(map[string]any)
+			for _, k := range always {
+				if _, ok := e[k]; !ok {
+					t.Errorf("%s entry lacks %s", e["file_type"], k)
+				}
 			}
+			out[e["file_type"].(string)] = append(out[e["file_type"].(string)], e)
 		}
-		for _, k := range hidden {
-			_, ok := e[k]
-			if (ft == "CC" || ft == "TIMELINE") == ok {
-				t.Errorf("%s entry: has %s = %v", ft, k, ok)
+		return out
+	}
+	// Today's shape: every entry has id, status, file_size and
+	// recording_type; TIMELINE (recording_type "timeline") and CC have no
+	// play_url.
+	types := entries()
+	for ft, es := range types {
+		for _, e := range es {
+			for _, k := range sized {
+				if _, ok := e[k]; !ok {
+					t.Errorf("%s entry lacks %s", ft, k)
+				}
+			}
+			_, play := e["play_url"]
+			if play == (ft == "CC" || ft == "TIMELINE") {
+				t.Errorf("%s entry: play_url present = %v", ft, play)
 			}
 		}
 	}
-	if types["MP4"] != 2 || types["CC"] != 1 || types["TIMELINE"] != 1 || types["CHAT"] != 1 {
+	if tl := types["TIMELINE"][0]; tl["recording_type"] != "timeline" || tl["status"] != "completed" || tl["file_size"].(float64) <= 0 {
+		t.Errorf("timeline entry %v", tl)
+	}
+	if len(types["MP4"]) != 2 || len(types["CC"]) != 1 || len(types["TIMELINE"]) != 1 || len(types["CHAT"]) != 1 {
 		t.Fatalf("file types %v", types)
 	}
+	// The older shape on request, type by type (CC's id is configurable on its own).
+	sim.UpdateFaults(FaultsPatch{LegacyFileShapes: []string{"timeline"}})
+	types = entries()
+	for _, k := range append(sized, "play_url") {
+		if _, ok := types["TIMELINE"][0][k]; ok {
+			t.Errorf("legacy TIMELINE has %s", k)
+		}
+	}
+	if _, ok := types["CC"][0]["id"]; !ok {
+		t.Error("CC lost its id with only TIMELINE legacy")
+	}
+	sim.UpdateFaults(FaultsPatch{LegacyFileShapes: []string{"CC", "TIMELINE"}})
+	if _, ok := entries()["CC"][0]["id"]; ok {
+		t.Error("legacy CC has an id")
+	}
+	// The truth keeps the simulator's own id for them.
+	for _, f := range sim.Truth(false).Files {
+		if f.FileID == "" {
+			t.Errorf("truth file without id: %+v", f)
+		}
+	}
+	sim.UpdateFaults(FaultsPatch{Reset: true})
+
+	var raw map[string]any
+	sim.get("/v2/meetings/"+doubleEscape(oddUUID)+"/recordings", tok, &raw)
 	if raw["type"] != float64(2) || raw["recording_count"] != float64(7) {
 		t.Fatalf("meeting type %v count %v", raw["type"], raw["recording_count"])
 	}

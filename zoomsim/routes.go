@@ -14,7 +14,12 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/users", labelMedium, s.listUsers)
 	s.rest(mux, "GET /v2/users/{userId}", labelLight, s.getUser)
 	s.rest(mux, "GET /v2/users/{userId}/recordings", labelMedium, s.listUserRecordings)
+	s.rest(mux, "GET /v2/accounts/{accountId}/recordings", labelMedium, s.listAccountRecordings)
 	s.rest(mux, "GET /v2/meetings/{meetingId}/recordings", labelLight, s.getMeetingRecordings)
+	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings", labelLight, s.deleteMeetingRecordings)
+	s.rest(mux, "DELETE /v2/meetings/{meetingId}/recordings/{recordingId}", labelLight, s.deleteRecordingFile)
+	s.rest(mux, "PUT /v2/meetings/{meetingId}/recordings/status", labelLight, s.recoverMeetingRecordings)
+	s.rest(mux, "PUT /v2/meetings/{meetingId}/recordings/{recordingId}/status", labelLight, s.recoverRecordingFile)
 	// Dashboards, reports and archiving (reconciliation).
 	s.rest(mux, "GET /v2/metrics/meetings", labelResourceIntensive, s.listDashboardMeetings)
 	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)
@@ -26,6 +31,7 @@ func (s *Server) routes() http.Handler {
 
 	// File downloads (GET also answers HEAD).
 	mux.HandleFunc("GET /rec/download/{opaque}", s.download)
+	mux.HandleFunc("GET /rec/webhook_download/{opaque}/{hook}", s.webhookDownload)
 	mux.HandleFunc("GET /rec/file/{opaque}", s.serveSignedFile)
 
 	// Admin API.
@@ -69,6 +75,7 @@ type restHandler func(w http.ResponseWriter, r *http.Request, c *call)
 // account's rate limits (429) before the handler runs.
 func (s *Server) rest(mux *http.ServeMux, pattern, label string, h restHandler) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.sleepAPILatency(r, label) // the internet round trip (api_latency_ms fault)
 		w.Header().Set("x-zm-trackingid", "v=2.0;clid=sim;rid=WEB_"+randomToken(16))
 		c := &call{w: s.world(), now: s.clock.Now(), base: baseURL(r)}
 		acct, u, code, msg := s.authenticate(r, c.w, c.now)

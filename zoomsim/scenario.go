@@ -25,6 +25,8 @@ type Scenario struct {
 	// BotProvider configures the Recall-compatible bot API under /api/v1;
 	// defaulted from Seed (scenario_live.go).
 	BotProvider *ScenarioBotProvider `json:"bot_provider,omitempty"`
+	// Zoom selects between Zoom behaviours old and new (scenario_zoom.go).
+	Zoom *ScenarioZoom `json:"zoom,omitempty"`
 }
 
 // ScenarioAccount is one Zoom account with one Server-to-Server OAuth app.
@@ -75,6 +77,13 @@ type ScenarioMeeting struct {
 	// Files defaults to one MP4 and one M4A when absent (null).
 	Files                 []ScenarioFile `json:"files"`
 	ParticipantAudioFiles []ScenarioFile `json:"participant_audio_files,omitempty"`
+	// NoRecordingFiles renders the meeting without a recording_files key, as
+	// Zoom does for a recording too short to keep (its files stay in the truth).
+	NoRecordingFiles bool `json:"no_recording_files,omitempty"`
+	// SeriesStartTime is the start of the recurring series this instance
+	// belongs to: webhooks show it as object.start_time (Zoom does, days
+	// before the instance) while recording_start stays the instance's.
+	SeriesStartTime *time.Time `json:"series_start_time,omitempty"`
 	// RTMS makes the meeting stream over RTMS (rtms_scenario.go).
 	RTMS *ScenarioRTMS `json:"rtms,omitempty"`
 }
@@ -91,6 +100,9 @@ type ScenarioFile struct {
 	CompletesAt    *time.Time `json:"completes_at,omitempty"` // processing until then, completed after
 	RecordingStart *time.Time `json:"recording_start,omitempty"`
 	RecordingEnd   *time.Time `json:"recording_end,omitempty"`
+	// StillRecording shows the file as one still being recorded while it is
+	// processing: file_type "", recording_end "", file_size 0.
+	StillRecording bool `json:"still_recording,omitempty"`
 }
 
 // MeetingType is Zoom's meeting type (1 instant, 2 scheduled, 3 and 8 recurring,

@@ -52,6 +52,15 @@ type ScenarioBotProvider struct {
 	WebhookHeaders string `json:"webhook_headers,omitempty"`
 	// PoolExhausted answers the next N bot creations with 507.
 	PoolExhausted int `json:"pool_exhausted,omitempty"`
+	// PoolRetryAfterSeconds is the Retry-After (and the "retry in N
+	// seconds" advice) of a 507: default 30, as Recall documents; tests
+	// shorten it.
+	PoolRetryAfterSeconds int `json:"pool_retry_after_seconds,omitempty"`
+	// APIVersion is the Recall API version assumed when a request has no
+	// Recall-Api-Version header ("" = an older version). From 2025-01-01
+	// participants are a participant-events download, not
+	// meeting_participants (bots.go).
+	APIVersion string `json:"api_version,omitempty"`
 }
 
 // ScenarioLiveMeeting is a meeting a bot can be sent to. Its join URL is
@@ -93,6 +102,19 @@ type ScenarioLiveMeeting struct {
 	// EndsAfterMS: the host ends the meeting this long after the bot is in
 	// the call (default 5000).
 	EndsAfterMS int `json:"ends_after_ms,omitempty"`
+	// External: the meeting is hosted outside the Zoom app's account, so
+	// Zoom refuses a bot that brings neither an OBF token nor a ZAK (fatal,
+	// zoom_obf_token_required).
+	External bool `json:"external,omitempty"`
+	// The user whose OBF token a bot brings: OBFUserAttends (default true),
+	// joining OBFUserJoinsAfterMS after the bot starts joining (the bot
+	// waits in joining_call until then) and leaving OBFUserLeavesAfterMS
+	// after joining (0: stays), which removes the bot (call_ended,
+	// bot_kicked_from_call).
+	OBFUserAttends       *bool `json:"obf_user_attends,omitempty"`
+	OBFUserJoinsAfterMS  int   `json:"obf_user_joins_after_ms,omitempty"`
+	OBFUserLeavesAfterMS int   `json:"obf_user_leaves_after_ms,omitempty"`
+
 	// RecordingSize is the size in bytes of the bot's video_mixed MP4 for
 	// one second of recording (default 64 KiB per second recorded).
 	BytesPerSecond int64 `json:"bytes_per_second,omitempty"`
@@ -103,6 +125,11 @@ type liveMeeting struct {
 	acct *account
 	host *user
 	spec ScenarioLiveMeeting // every default filled in
+}
+
+// obfUserAttends reports the filled-in OBFUserAttends.
+func (m *liveMeeting) obfUserAttends() bool {
+	return m.spec.OBFUserAttends == nil || *m.spec.OBFUserAttends
 }
 
 // hostAttends reports the filled-in HostAttends.
@@ -173,6 +200,15 @@ func fillGlobal(d deriver, sc *Scenario) error {
 			return fmt.Errorf("bot_provider.webhook_url: %w", err)
 		}
 	}
+	if bp.PoolRetryAfterSeconds == 0 {
+		bp.PoolRetryAfterSeconds = botPoolRetryAfterSeconds
+	}
+	if bp.PoolRetryAfterSeconds < 0 {
+		return fmt.Errorf("bot_provider.pool_retry_after_seconds must be positive")
+	}
+	if bp.APIVersion != "" && !recallVersion.MatchString(bp.APIVersion) {
+		return fmt.Errorf("bot_provider.api_version %q: want a date, yyyy-mm-dd", bp.APIVersion)
+	}
 	sc.BotProvider = &bp
 	return nil
 }
@@ -201,6 +237,13 @@ func (w *world) addLiveMeeting(d deriver, a *account, sm *ScenarioLiveMeeting, l
 	if sm.HostAttends == nil {
 		t := true
 		sm.HostAttends = &t
+	}
+	if sm.OBFUserAttends == nil {
+		t := true
+		sm.OBFUserAttends = &t
+	}
+	if sm.OBFUserJoinsAfterMS < 0 || sm.OBFUserLeavesAfterMS < 0 {
+		return fmt.Errorf("obf_user_joins_after_ms and obf_user_leaves_after_ms must not be negative")
 	}
 	switch sm.HostAnswer {
 	case "":

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -29,6 +30,14 @@ type Options struct {
 	Seed int64
 	// Logger receives request and admin logs (default: discarded).
 	Logger *slog.Logger
+	// FileAddr is the listen address of the file host, where downloads
+	// redirect to (filehost.go). Default: 127.0.0.2:0 (or 127.0.0.1:0 named
+	// "localhost" where 127.0.0.2 is not routed) when Addr is a loopback
+	// address, else off; FileHostOff serves signed files on Addr.
+	FileAddr string
+	// FileURL is the file host's base URL in redirects (default: its
+	// listen address).
+	FileURL string
 }
 
 // Server is one simulated Zoom. All of it is served by Handler.
@@ -43,6 +52,7 @@ type Server struct {
 	bots    *botHub
 	tokens  tokenStore
 	pages   pageTokens
+	trash   trashState
 	digests digests
 	signKey []byte // signs /rec/file redirect URLs
 	handler http.Handler
@@ -57,6 +67,8 @@ type Server struct {
 	srvMu   sync.Mutex
 	httpSrv *http.Server
 	baseURL string
+	fileSrv *http.Server // the file host (filehost.go); nil when off
+	fileURL string
 }
 
 // DefaultScenario is what New loads: one business account with three users and
@@ -100,6 +112,10 @@ func (s *Server) Start() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := s.startFileHost(); err != nil {
+		ln.Close()
+		return "", fmt.Errorf("zoomsim: file host: %w", err)
+	}
 	s.httpSrv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.baseURL = "http://" + ln.Addr().String()
 	go func() {
@@ -124,10 +140,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.hooks.stop()
 	s.bots.stop()
 	s.srvMu.Lock()
-	srv := s.httpSrv
+	srv, files := s.httpSrv, s.fileSrv
 	s.srvMu.Unlock()
 	if srv == nil {
 		return nil
+	}
+	if files != nil {
+		go func() { _ = files.Shutdown(ctx) }()
 	}
 	err := srv.Shutdown(ctx)
 	if err != nil {
@@ -141,10 +160,13 @@ func (s *Server) Close() error {
 	s.hooks.stop()
 	s.bots.stop()
 	s.srvMu.Lock()
-	srv := s.httpSrv
+	srv, files := s.httpSrv, s.fileSrv
 	s.srvMu.Unlock()
 	if srv == nil {
 		return nil
+	}
+	if files != nil {
+		_ = files.Close()
 	}
 	return srv.Close()
 }
@@ -154,12 +176,14 @@ func (s *Server) Now() time.Time { return s.clock.Now() }
 
 // SetClock moves the simulator clock to t.
 func (s *Server) SetClock(t time.Time) time.Time {
-	defer s.hooks.kick() // due webhook retries and finished files
+	defer s.bots.clockChanged() // due bot webhook retries
+	defer s.hooks.kick()        // due webhook retries and finished files
 	return s.clock.Set(t)
 }
 
 // AdvanceClock moves the simulator clock by d.
 func (s *Server) AdvanceClock(d time.Duration) time.Time {
+	defer s.bots.clockChanged()
 	defer s.hooks.kick()
 	return s.clock.Advance(d)
 }
@@ -184,7 +208,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 		if err != nil {
 			return LoadResult{}, err
 		}
-		gen.UserOAuthApp, gen.BotProvider = sc.UserOAuthApp, sc.BotProvider
+		gen.UserOAuthApp, gen.BotProvider, gen.Zoom = sc.UserOAuthApp, sc.BotProvider, sc.Zoom
 		if len(gen.Accounts) > 0 {
 			gen.Accounts[0].LiveMeetings = sc.Generate.LiveMeetings
 		}
@@ -199,6 +223,7 @@ func (s *Server) LoadScenario(sc Scenario) (LoadResult, error) {
 	s.tokens.reset()
 	s.pages.reset()
 	s.limits.reset()
+	s.trash.reset()
 	s.mu.Unlock()
 	s.hooks.load(w, s.clock.Now())
 	s.bots.load(w) // stops the previous scenario's bots

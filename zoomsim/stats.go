@@ -28,6 +28,9 @@ type Stats struct {
 	Downloads       int64 `json:"downloads"`
 	// Webhooks counts webhook deliveries (see GET /_sim/webhooks).
 	Webhooks WebhookStats `json:"webhooks"`
+	// FileHostAuthRefused counts requests to the file host that carried an
+	// Authorization header (a bearer token forwarded across hosts), refused.
+	FileHostAuthRefused int64 `json:"file_host_auth_refused"`
 }
 
 // AccountStats is the per-account part of Stats.
@@ -126,6 +129,12 @@ func (r *statsRecorder) downloadStarted(accountID string) {
 	r.account(accountID).Downloads++
 }
 
+func (r *statsRecorder) fileHostAuthRefused() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.s.FileHostAuthRefused++
+}
+
 func (r *statsRecorder) bytesSent(accountID string, n int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -140,6 +149,7 @@ func (r *statsRecorder) snapshot() Stats {
 		Calls: maps.Clone(r.s.Calls), Labels: maps.Clone(r.s.Labels),
 		Accounts: make(map[string]*AccountStats, len(r.s.Accounts)), RateLimited: r.s.RateLimited.clone(),
 		BytesDownloaded: r.s.BytesDownloaded, Downloads: r.s.Downloads, Webhooks: r.s.Webhooks,
+		FileHostAuthRefused: r.s.FileHostAuthRefused,
 	}
 	for id, a := range r.s.Accounts {
 		out.Accounts[id] = &AccountStats{

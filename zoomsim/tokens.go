@@ -14,6 +14,9 @@ const (
 	tokenDownloadAccess                      // download_access_token: one meeting's files
 	tokenWebhook                             // recording.completed download_token: one meeting's files
 	tokenUser                                // user OAuth access token: REST as one user (useroauth.go)
+	tokenOBF                                 // on-behalf-of token a bot joins with (usertoken.go)
+	tokenZAK                                 // ZAK: a bot joins as the user (usertoken.go)
+	tokenSDK                                 // type=token: minted, never checked
 )
 
 // grant is what a bearer token allows.
@@ -75,4 +78,20 @@ func (s *tokenStore) reset() {
 	s.m = nil
 	s.mu.Unlock()
 	s.user.reset()
+}
+
+// revokeS2S forgets every Server-to-Server token of the account but keep,
+// so they answer 401 code 124 "Invalid access token." (the
+// s2s_token_invalidates_previous fault). It returns how many it revoked.
+func (s *tokenStore) revokeS2S(accountID, keep string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for tok, g := range s.m {
+		if g.kind == tokenS2S && g.accountID == accountID && tok != keep {
+			delete(s.m, tok)
+			n++
+		}
+	}
+	return n
 }

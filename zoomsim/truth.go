@@ -19,8 +19,8 @@ type Truth struct {
 	RTMS []RTMSTruth `json:"rtms"`
 }
 
-// TruthFile is one file. FileID is the simulator's own id, also for CC and
-// TIMELINE entries, which Zoom lists without one.
+// TruthFile is one file. FileID is the simulator's own id, also where Zoom
+// shows none (CC and TIMELINE entries in the older shape).
 type TruthFile struct {
 	AccountID        string `json:"account_id"`
 	Source           string `json:"source"`
@@ -35,6 +35,11 @@ type TruthFile struct {
 	Size             int64  `json:"size"`
 	SHA256           string `json:"sha256,omitempty"`
 	DownloadURL      string `json:"download_url"`
+	// WebhookDownloadURL is the URL webhooks name the same file by.
+	WebhookDownloadURL string `json:"webhook_download_url"`
+	// TrashState is "none", "trashed" (in the trash, recoverable) or
+	// "deleted" (DELETE …/recordings with action=delete).
+	TrashState string `json:"trash_state"`
 }
 
 // TruthConversation is one recorded meeting instance.
@@ -75,7 +80,9 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 					AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
 					FileID: f.ID, FileType: f.FileType, FileExtension: f.FileExtension, RecordingType: f.RecordingType,
 					ParticipantAudio: f.Participant, Status: f.status(now), Size: f.Size,
-					DownloadURL: base + "/rec/download/" + f.Opaque,
+					DownloadURL:        base + "/rec/download/" + f.Opaque,
+					WebhookDownloadURL: base + "/rec/webhook_download/" + f.Opaque + "/" + f.WebhookOpaque,
+					TrashState:         s.trash.fileState(f),
 				})
 				conv.FileCount++
 				conv.TotalSize += f.Size

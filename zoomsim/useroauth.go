@@ -23,7 +23,7 @@ import (
 // userScopes is what a user grants the app: user-level granular scopes, so
 // its tokens reach the user's own resources only (another user's settings or
 // meetings need the ":admin" variants, which the app does not have).
-const userScopes = "meeting:read:meeting meeting:read:local_recording_token user:read:user user:read:settings"
+const userScopes = "meeting:read:meeting meeting:read:local_recording_token user:read:user user:read:settings user:read:token"
 
 // userOAuthRoutes registers user-level OAuth and join tokens.
 func (s *Server) userOAuthRoutes(mux *http.ServeMux) {
@@ -31,6 +31,7 @@ func (s *Server) userOAuthRoutes(mux *http.ServeMux) {
 	s.rest(mux, "GET /v2/users/{userId}/settings", labelMedium, s.getUserSettings)
 	s.rest(mux, "GET /v2/meetings/{meetingId}", labelLight, s.getMeeting)
 	s.rest(mux, "GET /v2/meetings/{meetingId}/jointoken/local_recording", labelLight, s.getLocalRecordingJoinToken)
+	s.rest(mux, "GET /v2/users/{userId}/token", labelLight, s.getUserToken) // OBF and ZAK (usertoken.go)
 	mux.HandleFunc("GET /_sim/oauth", s.adminOAuth)
 	mux.HandleFunc("POST /_sim/oauth/revoke", s.adminOAuthRevoke)
 }

@@ -330,8 +330,26 @@ func (s *Server) SendWebhook(req WebhookSendRequest) (WebhookSendResult, error) 
 		res.Events = append(res.Events, QueuedWebhook{
 			EventID: ev.id, Event: ev.name, AccountID: a.ID, MeetingUUID: m.UUID, URL: sub.url, Copies: n,
 		})
+		if req.Event != WebhookRecordingCompleted || !hasCompletedLateTranscript(m, now) || !sub.wants(WebhookTranscriptCompleted) {
+			continue
+		}
+		// Zoom follows with the transcript's own event.
+		ev, err = s.buildEvent(WebhookTranscriptCompleted, m, h.baseFor(sub), now, wf.outOfOrder)
+		if err != nil {
+			return res, err
+		}
+		n = h.enqueueLocked(ev, sub, wf, now)
+		res.Events = append(res.Events, QueuedWebhook{
+			EventID: ev.id, Event: ev.name, AccountID: a.ID, MeetingUUID: m.UUID, URL: sub.url, Copies: n,
+		})
 	}
 	return res, nil
+}
+
+func hasCompletedLateTranscript(m *meeting, now time.Time) bool {
+	return slices.ContainsFunc(m.files, func(f *recFile) bool {
+		return f.lateTranscript() && f.status(now) == statusCompleted
+	})
 }
 
 // Webhooks returns the subscriptions, pending deliveries, the delivery log

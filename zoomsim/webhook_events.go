@@ -13,15 +13,20 @@ import (
 // typings of Zoom's webhook events).
 const (
 	WebhookRecordingCompleted = "recording.completed"
-	WebhookRecordingTrashed   = "recording.trashed"
-	WebhookRecordingDeleted   = "recording.deleted"
-	WebhookMeetingEnded       = "meeting.ended"
-	webhookURLValidation      = "endpoint.url_validation"
+	// WebhookTranscriptCompleted announces a meeting's transcript, which
+	// finishes after the other files (scenario zoom.late_transcripts).
+	WebhookTranscriptCompleted = "recording.transcript_completed"
+	WebhookRecordingTrashed    = "recording.trashed"
+	WebhookRecordingDeleted    = "recording.deleted"
+	WebhookRecordingRecovered  = "recording.recovered"
+	WebhookMeetingEnded        = "meeting.ended"
+	webhookURLValidation       = "endpoint.url_validation"
 )
 
 // webhookEventNames lists the events a subscription may ask for; it is also
 // the default subscription.
-var webhookEventNames = []string{WebhookRecordingCompleted, WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookMeetingEnded}
+var webhookEventNames = []string{WebhookRecordingCompleted, WebhookTranscriptCompleted, WebhookRecordingTrashed,
+	WebhookRecordingDeleted, WebhookRecordingRecovered, WebhookMeetingEnded}
 
 // webhookDownloadTokenTTL is how long a recording.completed download_token lets
 // its holder download the meeting's files (simulator clock).
@@ -96,9 +101,22 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 	a := m.acct
 	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli()}
 	switch name {
-	case WebhookRecordingCompleted:
-		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, true), HostEmail: m.Host.Email, Password: meetingPassword(m)}
+	case WebhookRecordingCompleted, WebhookTranscriptCompleted:
+		transcript := name == WebhookTranscriptCompleted
+		keep := func(f *recFile) bool {
+			if f.status(now) != statusCompleted {
+				return false
+			}
+			if transcript {
+				return !f.Participant && f.FileType == "TRANSCRIPT"
+			}
+			return !f.lateTranscript()
+		}
+		obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, keep), HostEmail: m.Host.Email, Password: meetingPassword(m)}
 		obj.RecordingPlayPasscode = prefix(m.ShareOpaque, 32)
+		if !m.SeriesStart.IsZero() {
+			obj.StartTime = zoomTime(m.SeriesStart)
+		}
 		if shuffle {
 			rand.Shuffle(len(obj.RecordingFiles), func(i, j int) {
 				obj.RecordingFiles[i], obj.RecordingFiles[j] = obj.RecordingFiles[j], obj.RecordingFiles[i]
@@ -108,10 +126,8 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 			kind: tokenWebhook, accountID: a.ID, meetingUUID: m.UUID, expires: now.Add(webhookDownloadTokenTTL),
 		}, now)
 		env.Payload = recordingPayload{AccountID: a.ID, Object: obj}
-	case WebhookRecordingTrashed, WebhookRecordingDeleted:
-		obj := recordingObject{meetingJSON: renderWebhookMeeting(m, base, now, false)}
-		op := a.users[0]
-		env.Payload = recordingPayload{AccountID: a.ID, Operator: op.Email, OperatorID: op.ID, Object: obj}
+	case WebhookRecordingTrashed, WebhookRecordingDeleted, WebhookRecordingRecovered:
+		return s.buildTrashEvent(name, m, base, now, m.allFiles(), a.users[0]), nil
 	case WebhookMeetingEnded:
 		env.Payload = meetingEndedPayload{AccountID: a.ID, Object: meetingEndedObject{
 			ID: fmt.Sprint(m.ID), UUID: m.UUID, HostID: m.Host.ID, Topic: m.Topic, Type: m.Type,
@@ -124,35 +140,25 @@ func (s *Server) buildEvent(name string, m *meeting, base string, now time.Time,
 	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: a.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}, nil
 }
 
-// renderWebhookMeeting is renderMeeting, optionally keeping only the files that
-// are completed at now (a recording.completed announces finished renditions).
-func renderWebhookMeeting(m *meeting, base string, now time.Time, completedOnly bool) meetingJSON {
-	out := renderMeeting(m, base, now)
-	if !completedOnly {
-		return out
+// buildTrashEvent renders recording.trashed or recording.deleted for the
+// given files of m, done by operator.
+func (s *Server) buildTrashEvent(name string, m *meeting, base string, now time.Time, files []*recFile, operator *user) builtEvent {
+	in := map[*recFile]bool{}
+	for _, f := range files {
+		in[f] = true
 	}
-	// renderMeeting keeps the order of m.files and m.participantAudio.
-	files := []recordingFileJSON{}
-	out.TotalSize = 0
-	for i, e := range out.RecordingFiles {
-		if m.files[i].status(now) != statusCompleted {
-			continue
-		}
-		if e.FileSize != nil {
-			out.TotalSize += *e.FileSize
-		}
-		files = append(files, e)
-	}
-	out.RecordingFiles = files
-	out.RecordingCount = len(out.RecordingFiles)
-	var audio []participantAudioJSON
-	for i, e := range out.ParticipantAudioFiles {
-		if m.participantAudio[i].status(now) == statusCompleted {
-			audio = append(audio, e)
-		}
-	}
-	out.ParticipantAudioFiles = audio
-	return out
+	obj := recordingObject{meetingJSON: s.renderWebhookMeeting(m, base, now, func(f *recFile) bool { return in[f] })}
+	env := webhookEnvelope{Event: name, EventTS: now.UnixMilli(), Payload: recordingPayload{
+		AccountID: m.acct.ID, Operator: operator.Email, OperatorID: operator.ID, Object: obj,
+	}}
+	return builtEvent{id: "evt_" + randomToken(12), name: name, accountID: m.acct.ID, meetingUUID: m.UUID, body: encodeWebhookBody(env)}
+}
+
+// renderWebhookMeeting renders m the way webhooks carry it: download URLs
+// of the /rec/webhook_download/{a}/{b} form, and only the files keep selects
+// (nil: all). A recording.completed announces finished renditions.
+func (s *Server) renderWebhookMeeting(m *meeting, base string, now time.Time, keep func(*recFile) bool) meetingJSON {
+	return renderMeeting(m, renderOpts{base: base, now: now, legacy: s.faults.legacyShapes(), webhook: true, keep: keep})
 }
 
 // meetingPassword is a stable six-digit passcode for the meeting.

@@ -178,7 +178,8 @@ func (h *webhookHub) run() {
 
 // checkCompletions queues a recording.completed for every meeting with files
 // that finished processing since the last check: one event per distinct
-// completes_at (a rendition), to subscribed accounts.
+// completes_at (a rendition), to subscribed accounts. Late transcripts
+// (scenario zoom.late_transcripts) get a recording.transcript_completed each.
 func (h *webhookHub) checkCompletions() {
 	w, now, wf := h.s.world(), h.s.clock.Now(), h.s.faults.forWebhook()
 	h.mu.Lock()
@@ -189,29 +190,60 @@ func (h *webhookHub) checkCompletions() {
 	for _, a := range w.accounts {
 		sub := h.subs[a.ID]
 		for _, m := range a.meetings {
-			var renditions []time.Time
+			var renditions, transcripts []time.Time
 			for _, f := range m.allFiles() {
 				if f.CompletesAt.IsZero() || now.Before(f.CompletesAt) || h.notified[f.ID] {
 					continue
 				}
 				h.notified[f.ID] = true
-				if !slices.ContainsFunc(renditions, f.CompletesAt.Equal) {
-					renditions = append(renditions, f.CompletesAt)
+				if f.lateTranscript() {
+					transcripts = appendTime(transcripts, f.CompletesAt)
+				} else {
+					renditions = appendTime(renditions, f.CompletesAt)
 				}
 			}
-			if sub == nil || !sub.wants(WebhookRecordingCompleted) {
+			if sub == nil {
 				continue
 			}
-			for range renditions {
-				ev, err := h.s.buildEvent(WebhookRecordingCompleted, m, h.baseFor(sub), now, wf.outOfOrder)
-				if err != nil {
-					h.s.log.Error("zoomsim webhook: build event", "err", err)
-					continue
-				}
-				h.enqueueLocked(ev, sub, wf, now)
-			}
+			h.queueRenditionsLocked(sub, m, WebhookRecordingCompleted, len(renditions), wf, now)
+			h.queueRenditionsLocked(sub, m, WebhookTranscriptCompleted, len(transcripts), wf, now)
 		}
 	}
+}
+
+func appendTime(ts []time.Time, t time.Time) []time.Time {
+	if slices.ContainsFunc(ts, t.Equal) {
+		return ts
+	}
+	return append(ts, t)
+}
+
+// queueRenditionsLocked queues n events of one name for m, if sub wants it.
+func (h *webhookHub) queueRenditionsLocked(sub *webhookSub, m *meeting, event string, n int, wf webhookFaults, now time.Time) {
+	if !sub.wants(event) {
+		return
+	}
+	for range n {
+		ev, err := h.s.buildEvent(event, m, h.baseFor(sub), now, wf.outOfOrder)
+		if err != nil {
+			h.s.log.Error("zoomsim webhook: build event", "err", err)
+			continue
+		}
+		h.enqueueLocked(ev, sub, wf, now)
+	}
+}
+
+// queueTrash queues recording.trashed or recording.deleted for files of m
+// to the account's subscription, if it wants the event.
+func (h *webhookHub) queueTrash(event string, m *meeting, files []*recFile, operator *user, now time.Time) {
+	wf := h.s.faults.forWebhook()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sub := h.subs[m.acct.ID]
+	if sub == nil || !sub.wants(event) {
+		return
+	}
+	h.enqueueLocked(h.s.buildTrashEvent(event, m, h.baseFor(sub), now, files, operator), sub, wf, now)
 }
 
 // baseFor is the scheme://host the URLs in sub's events use.

@@ -421,10 +421,31 @@ func TestWebhookDownloadToken(t *testing.T) {
 	waitUntil(t, "event", func() bool { return len(hr.events()) == 1 })
 	ev := decodeCompleted(t, hr.events()[0].body)
 	f := ev.Payload.Object.RecordingFiles[0]
-	if !strings.HasPrefix(f.DownloadURL, sim.ts.URL+"/rec/download/") {
+	// Webhooks name files by other URLs than the API: /rec/webhook_download/{a}/{b}
+	// where the listing says /rec/download/{a}.
+	a, b, ok := strings.Cut(strings.TrimPrefix(f.DownloadURL, sim.ts.URL+"/rec/webhook_download/"), "/")
+	if !ok || a == "" || b == "" || strings.Contains(b, "/") {
 		t.Fatalf("download_url %q", f.DownloadURL)
 	}
+	var listed *recordingFileJSON
+	for _, lf := range sim.meetingFiles(sim.token(0), doubleEscape(oddUUID)).RecordingFiles {
+		if lf.ID == f.ID {
+			listed = &lf
+		}
+	}
+	if listed == nil || listed.DownloadURL != sim.ts.URL+"/rec/download/"+a {
+		t.Fatalf("listing names %+v for webhook URL %q", listed, f.DownloadURL)
+	}
+	// A forged second segment is no file.
+	if _, hdr, _ := fetch(t, withToken(sim.ts.URL+"/rec/webhook_download/"+a+"/x"+b, ev.DownloadToken), nil); !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+		t.Error("webhook URL with a wrong second segment served the file")
+	}
+	// The API URL with an access token serves the same bytes.
+	_, _, viaAPI := fetch(t, withToken(listed.DownloadURL, sim.token(0)), nil)
 	st, hdr, body := fetch(t, withToken(f.DownloadURL, ev.DownloadToken), nil)
+	if !bytes.Equal(body, viaAPI) {
+		t.Error("webhook and API URLs serve different bytes")
+	}
 	if st != 200 || int64(len(body)) != f.FileSize || hdr.Get("Content-Type") != "video/mp4" {
 		t.Fatalf("download: %d %s, %d bytes, want %d", st, hdr.Get("Content-Type"), len(body), f.FileSize)
 	}
@@ -446,7 +467,7 @@ func TestWebhookDownloadToken(t *testing.T) {
 // finish 30 and 90 minutes after now.
 func processingScenario(now time.Time) Scenario {
 	soon, later := now.Add(30*time.Minute), now.Add(90*time.Minute)
-	return Scenario{Seed: 7, Accounts: []ScenarioAccount{{
+	return Scenario{Seed: 7, Zoom: &ScenarioZoom{LateTranscripts: ptr(false)}, Accounts: []ScenarioAccount{{
 		AccountID: acctID, Users: []ScenarioUser{{ID: hostID, Email: hostMail}},
 		Meetings: []ScenarioMeeting{
 			{UUID: "RG9uZS1tZWV0aW5nLTAwMQ==", StartTime: now.Add(-3 * time.Hour)},
@@ -497,7 +518,7 @@ func TestWebhookProcessingCompletesOnTicker(t *testing.T) {
 	if _, err := sim.LoadScenario(sc); err != nil {
 		t.Fatal(err)
 	}
-	if subs := sim.Webhooks().Subscriptions; len(subs) != 1 || subs[0].Validated || len(subs[0].Events) != 4 {
+	if subs := sim.Webhooks().Subscriptions; len(subs) != 1 || subs[0].Validated || len(subs[0].Events) != len(webhookEventNames) {
 		t.Fatalf("scenario subscription %+v", subs)
 	}
 	// No clock move: the background ticker notices the files finishing.

@@ -216,6 +216,7 @@ func pipeline(ctx context.Context, sim *zoomsim.Server, bin, want string, i int)
 	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL,
 		"MEETVAULT_S3_BUCKET="+bucket, "MEETVAULT_TASK_QUEUE="+name,
 		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(sim), // the simulator is not a Zoom host
 		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn", "GOMEMLIMIT=100MiB")
 	worker, err := benchkit.StartWorker(bin, "worker", env)
 	if err != nil {
@@ -262,4 +263,13 @@ func emptyBucket(ctx context.Context, bucket string) {
 		_, _ = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: o.Key})
 	}
 	_, _ = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
+}
+
+// simHosts allows the simulator and its signed-file host, when it has one.
+func simHosts(sim *zoomsim.Server) string {
+	var fileHost func() string
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok {
+		fileHost = fh.FileHostURL
+	}
+	return benchkit.SimDownloadHosts(sim.URL(), fileHost)
 }

@@ -125,16 +125,24 @@ func run(meetings, users, runs int, bin string) error {
 	queue := "bench-quota-" + runID
 	env := benchkit.Env("MEETVAULT_DATABASE_URL="+dbURL, "MEETVAULT_S3_BUCKET=meetvault", "MEETVAULT_TASK_QUEUE="+queue,
 		"MEETVAULT_ZOOM_API_URL="+sim.URL()+"/v2", "MEETVAULT_ZOOM_OAUTH_URL="+sim.URL(),
+		"MEETVAULT_DOWNLOAD_ALLOWED_HOSTS="+simHosts(sim), // the simulator is not a Zoom host
 		"MEETVAULT_INGRESS_ADDR="+benchkit.FreeAddr(), "MEETVAULT_LOG_LEVEL=warn")
 	w, err := benchkit.StartWorker(bin, "worker", env)
 	if err != nil {
 		return err
 	}
 	defer w.Stop()
-	secret, _ := os.CreateTemp("", "secret")
-	secret.WriteString(acc.ClientSecret)
-	secret.Close()
+	secret, err := os.CreateTemp("", "secret")
+	if err != nil {
+		return err
+	}
 	defer os.Remove(secret.Name())
+	if _, err := secret.WriteString(acc.ClientSecret); err != nil {
+		return err
+	}
+	if err := secret.Close(); err != nil {
+		return err
+	}
 	addTenant := func(id string) error {
 		_, err := benchkit.Starter(bin, env, "tenant", "add", "--id", id, "--account-id", acc.AccountID,
 			"--client-id", acc.ClientID, "--client-secret-file", secret.Name(), "--users", host)
@@ -282,4 +290,13 @@ func bareCeiling(ctx context.Context, n int) (float64, error) {
 		return 0, err
 	}
 	return time.Since(start).Seconds(), nil
+}
+
+// simHosts allows the simulator and its signed-file host, when it has one.
+func simHosts(sim *zoomsim.Server) string {
+	var fileHost func() string
+	if fh, ok := any(sim).(interface{ FileHostURL() string }); ok {
+		fileHost = fh.FileHostURL
+	}
+	return benchkit.SimDownloadHosts(sim.URL(), fileHost)
 }

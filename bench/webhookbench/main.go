@@ -277,8 +277,12 @@ wrk.headers["x-zm-signature"] = "v0=%s"
 		return wrkResult{}, err
 	}
 	defer os.Remove(f.Name())
-	f.WriteString(script)
-	f.Close()
+	if _, err := f.WriteString(script); err != nil {
+		return wrkResult{}, err
+	}
+	if err := f.Close(); err != nil {
+		return wrkResult{}, err
+	}
 	out, err := exec.Command("wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns),
 		"-d", fmt.Sprintf("%ds", int(d.Seconds())), "-s", f.Name(), url).CombinedOutput()
 	if err != nil {

@@ -3,7 +3,9 @@
 //	zoomsim -addr 127.0.0.1:9090 -seed 1 -scenario demo.json
 //
 // Flags fall back to the environment: ZOOMSIM_ADDR, ZOOMSIM_SEED,
-// ZOOMSIM_SCENARIO, ZOOMSIM_LOG_LEVEL (debug, info, warn, error).
+// ZOOMSIM_SCENARIO, ZOOMSIM_LOG_LEVEL (debug, info, warn, error),
+// ZOOMSIM_FILE_ADDR and ZOOMSIM_FILE_URL (the signed-file host downloads
+// redirect to; "off" serves them on -addr).
 package main
 
 import (
@@ -34,6 +36,8 @@ func run() error {
 	seed := flag.Int64("seed", seedDefault, "seed of the default scenario")
 	scenario := flag.String("scenario", os.Getenv("ZOOMSIM_SCENARIO"), "scenario JSON file to load at start (explicit or {\"generate\":{...}})")
 	logLevel := flag.String("log-level", envOr("ZOOMSIM_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	fileAddr := flag.String("file-addr", os.Getenv("ZOOMSIM_FILE_ADDR"), `listen address of the signed-file host downloads redirect to (default 127.0.0.2:0 when -addr is loopback; "off": serve them on -addr)`)
+	fileURL := flag.String("file-url", os.Getenv("ZOOMSIM_FILE_URL"), "base URL of the file host in redirects (default: its listen address)")
 	flag.Parse()
 
 	var level slog.Level
@@ -41,7 +45,7 @@ func run() error {
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	sim := zoomsim.New(zoomsim.Options{Addr: *addr, Seed: *seed, Logger: log})
+	sim := zoomsim.New(zoomsim.Options{Addr: *addr, Seed: *seed, Logger: log, FileAddr: *fileAddr, FileURL: *fileURL})
 	if *scenario != "" {
 		if err := loadScenarioFile(sim, *scenario); err != nil {
 			return err
@@ -52,6 +56,9 @@ func run() error {
 		return err
 	}
 	fmt.Println("zoomsim listening on", url)
+	if files := sim.FileHostURL(); files != "" {
+		fmt.Println("zoomsim file host on", files)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
