@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"path"
+	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -89,6 +92,12 @@ func (a *RTMSActivities) CaptureRTMS(ctx context.Context, in CaptureRTMSInput) (
 	if t.ZoomClientID == "" || t.ZoomClientSecret == "" {
 		return CaptureRTMSResult{}, temporal.NewNonRetryableApplicationError(
 			"rtms: tenant "+t.ID+" has no client id/secret: the RTMS signature needs them (starter tenant add)", ErrRTMSCredentials, nil)
+	}
+	// Segments a crashed attempt wrote after its last heartbeat reached the
+	// server are in S3 but not in the state: numbering continues after them
+	// (the archive never overwrites; FinishRTMS lists them as unlisted).
+	if err := a.skipWrittenSegments(ctx, in.Stream, &state); err != nil {
+		return CaptureRTMSResult{}, err
 	}
 	c, err := newRTMSCapture(a.Archive, in.Stream, state, cfg)
 	if err != nil {
@@ -447,4 +456,28 @@ func (c *rtmsCapture) keepDurable(runCtx, actCtx context.Context, age time.Durat
 		}
 		activity.RecordHeartbeat(actCtx, c.durable())
 	}
+}
+
+// segmentKey parses "{kind}-{NNNNN}.{ext}" (and video's ".index.jsonl").
+var segmentKey = regexp.MustCompile(`^(audio|transcript|events|video)-(\d{5})\.`)
+
+// skipWrittenSegments raises the state's next segment numbers past every
+// segment already under the stream's prefix.
+func (a *RTMSActivities) skipWrittenSegments(ctx context.Context, s RTMSStream, st *RTMSCaptureState) error {
+	keys, err := listKeys(ctx, a.Archive.Client(), a.Archive.Bucket(), rtmsKeyPrefix(s))
+	if err != nil {
+		return err
+	}
+	if st.Seq == nil {
+		st.Seq = map[string]int{}
+	}
+	for _, k := range keys {
+		m := segmentKey.FindStringSubmatch(path.Base(k))
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[2])
+		st.Seq[m[1]] = max(st.Seq[m[1]], n)
+	}
+	return nil
 }

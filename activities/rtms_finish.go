@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -36,6 +38,11 @@ type rtmsManifest struct {
 	Gaps             []RTMSGap          `json:"gaps"`
 	Interruptions    []RTMSInterruption `json:"interruptions"`
 	Segments         []RTMSSegment      `json:"segments"`
+	// Unlisted are objects under the stream's prefix that no checkpoint
+	// recorded: written by an attempt killed before its heartbeat reached
+	// the server. Their media is real but outside audio_media_sha256 and
+	// inside a recorded gap.
+	Unlisted []RTMSSegment `json:"unlisted,omitempty"`
 }
 
 // FinishRTMS writes the capture's manifest and files it in Postgres: the
@@ -54,6 +61,11 @@ func (a *RTMSActivities) FinishRTMS(ctx context.Context, in FinishRTMSInput) (Fi
 		FillBytes: in.State.FillBytes, Transcripts: in.State.Transcripts, Frames: in.State.Frames, Events: in.State.Events,
 		Gaps: in.State.Gaps, Interruptions: in.State.Interruptions, Segments: in.State.Segments,
 	}
+	unlisted, err := a.unlistedSegments(ctx, in.Stream, in.State)
+	if err != nil {
+		return FinishRTMSResult{}, err
+	}
+	m.Unlisted = unlisted
 	body, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return FinishRTMSResult{}, err
@@ -77,9 +89,14 @@ func (a *RTMSActivities) FinishRTMS(ctx context.Context, in FinishRTMSInput) (Fi
 		return FinishRTMSResult{}, err
 	}
 	wrote := 0
-	for _, s := range append(in.State.Segments, manifest) {
+	all := append(append(append([]RTMSSegment(nil), in.State.Segments...), unlisted...), manifest)
+	for _, s := range all {
+		id := rtmsFileID(in.Stream.StreamID, s.Kind, s.Seq)
+		if s.Kind == "unlisted" {
+			id = rtmsFileID(in.Stream.StreamID, "unlisted-"+strings.TrimSuffix(path.Base(s.Key), path.Ext(s.Key)), 0)
+		}
 		f := store.FileRecord{
-			ConversationKey: conv, FileID: rtmsFileID(in.Stream.StreamID, s.Kind, s.Seq), FileType: rtmsFileType(s.Kind),
+			ConversationKey: conv, FileID: id, FileType: rtmsFileType(s.Kind),
 			FileExtension: fileExt(s.Key), RecordingType: "rtms_" + s.Kind, SizeBytes: s.Size, SHA256: s.SHA256,
 			S3Bucket: a.Archive.Bucket(), S3Key: s.Key, S3VersionID: s.VersionID, S3ChecksumSHA256: s.Checksum,
 		}
@@ -221,4 +238,30 @@ func listKeys(ctx context.Context, cl *s3.Client, bucket, prefix string) ([]stri
 		}
 	}
 	return keys, nil
+}
+
+// unlistedSegments describes the objects under the stream's prefix that the
+// state does not list (the manifest aside).
+func (a *RTMSActivities) unlistedSegments(ctx context.Context, s RTMSStream, st RTMSCaptureState) ([]RTMSSegment, error) {
+	keys, err := listKeys(ctx, a.Archive.Client(), a.Archive.Bucket(), rtmsKeyPrefix(s))
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{rtmsKeyPrefix(s) + "manifest.json": true}
+	for _, seg := range st.Segments {
+		known[seg.Key] = true
+	}
+	var out []RTMSSegment
+	for _, k := range keys {
+		if known[k] {
+			continue
+		}
+		info, ok, err := a.Archive.Head(ctx, k)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("rtms: unlisted object %s: %v", k, err)
+		}
+		out = append(out, RTMSSegment{Kind: "unlisted", Key: k, Size: info.Size, SHA256: info.Metadata["sha256"],
+			MediaSHA256: info.Metadata[MetaMediaSHA256], VersionID: info.VersionID, Checksum: info.ChecksumSHA256})
+	}
+	return out, nil
 }
