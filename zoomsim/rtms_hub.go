@@ -246,5 +246,3 @@ type RTMSTruthConnection struct {
 	SignatureRefused  int `json:"signature_refused"`
 	KeepAliveTimeouts int `json:"keep_alive_timeouts"`
 }
-
-func msTime(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339Nano) }

@@ -147,7 +147,7 @@ func (st *rtmsStream) apply(f ScenarioRTMSFault) bool {
 			m.close(1011, "media server went away")
 		}
 		if sig != nil {
-			sig.send(map[string]any{"msg_type": 8, "state": 2, "reason": 14, "timestamp": time.Now().UnixMilli()})
+			_ = sig.send(map[string]any{"msg_type": 8, "state": 2, "reason": 14, "timestamp": time.Now().UnixMilli()})
 		}
 	case "drop_both":
 		st.dropBoth()
@@ -198,8 +198,8 @@ func (st *rtmsStream) stop(reason int) {
 	st.mu.Unlock()
 	now := time.Now().UnixMilli()
 	if sig != nil {
-		sig.send(map[string]any{"msg_type": 8, "state": 4, "reason": reason, "timestamp": now})
-		sig.send(map[string]any{"msg_type": 9, "state": 5, "stop_reason": reason, "timestamp": now})
+		_ = sig.send(map[string]any{"msg_type": 8, "state": 4, "reason": reason, "timestamp": now})
+		_ = sig.send(map[string]any{"msg_type": 9, "state": 5, "stop_reason": reason, "timestamp": now})
 		sig.close(1000, "stream stopped")
 	}
 	if m != nil {
@@ -324,7 +324,7 @@ func (st *rtmsStream) event(typ int, ev map[string]any) {
 	}
 	st.mu.Unlock()
 	if sig != nil && ok {
-		sig.send(map[string]any{"msg_type": 6, "event": ev})
+		_ = sig.send(map[string]any{"msg_type": 6, "event": ev}) // a dead socket is the reader's to notice
 	}
 }
 

@@ -54,7 +54,7 @@ func rtmsSignalHandshake(t *testing.T, url, stream, sig string) (*websocket.Conn
 func TestRTMSWrongSignatureGetsInvalidSignature(t *testing.T) {
 	s, st := rtmsTestServer(t, ScenarioRTMS{DurationMS: 5000})
 	c, m := rtmsSignalHandshake(t, st.ServerURLs, st.RTMSStreamID, rtmsSign("wrong", st.RTMSStreamID))
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	require.EqualValues(t, 2, m["msg_type"])
 	require.EqualValues(t, 3, m["status_code"], "INVALID_SIGNATURE")
 	_, _, err := c.Read(context.Background())
@@ -65,7 +65,7 @@ func TestRTMSWrongSignatureGetsInvalidSignature(t *testing.T) {
 func TestRTMSClosesSignallingAfterThreeMissedKeepAlives(t *testing.T) {
 	s, st := rtmsTestServer(t, ScenarioRTMS{DurationMS: 10000, KeepAliveMS: 50})
 	c, m := rtmsSignalHandshake(t, st.ServerURLs, st.RTMSStreamID, rtmsSign(secretA, st.RTMSStreamID))
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	require.EqualValues(t, 0, m["status_code"])
 	media := m["media_server"].(map[string]any)["server_urls"].(map[string]any)
 	require.NotEmpty(t, media["all"])
@@ -91,7 +91,7 @@ func TestRTMSClosesSignallingAfterThreeMissedKeepAlives(t *testing.T) {
 func TestRTMSAnsweredKeepAlivesKeepTheSocket(t *testing.T) {
 	s, st := rtmsTestServer(t, ScenarioRTMS{DurationMS: 600, KeepAliveMS: 50})
 	c, _ := rtmsSignalHandshake(t, st.ServerURLs, st.RTMSStreamID, rtmsSign(secretA, st.RTMSStreamID))
-	defer c.CloseNow()
+	defer func() { _ = c.CloseNow() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	var last map[string]any
