@@ -12,7 +12,11 @@ BINARIES := ./workers ./starter ./zoomsim/cmd/zoomsim
 
 # Fuzz targets as PKG:FuzzName (or just PKG when it holds one fuzz test),
 # e.g. FUZZ_TARGETS := ./zoom:FuzzVerifyWebhook ./zoom:FuzzParseEvent
-FUZZ_TARGETS ?= ./workers:FuzzZoomWebhook ./botprovider:FuzzVerifyWebhook ./botprovider:FuzzParseStatusEvent
+FUZZ_TARGETS ?= ./workers:FuzzZoomWebhook ./botprovider:FuzzVerifyWebhook ./botprovider:FuzzParseStatusEvent \
+	./botprovider:FuzzBotAPIResponses ./zoom:FuzzAPIResponses ./zoom:FuzzTokenAnswer ./zoom:FuzzRecordingFileJSON \
+	./zoom:FuzzMeetingIDFromURL ./zoomsim:FuzzScenario ./config:FuzzLoad ./codec:FuzzDecode ./codec:FuzzKeyConfig \
+	./store:FuzzRedactWebhookBody ./zoom:FuzzCheckResponse ./netguard:FuzzAllowlist ./netguard:FuzzScrubText \
+	./activities:FuzzObjectKey
 FUZZTIME ?= 60s
 
 .PHONY: build up down status reset demo test bench lint fuzz

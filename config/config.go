@@ -122,7 +122,10 @@ type Config struct {
 	Egress
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
-	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	// SecretPreviousKeys still open values sealed before a rotation (parsed
+	// by store.PreviousKeysFromEnv; starter admin reseal rewrites them).
+	SecretPreviousKeys string `envconfig:"SECRET_PREVIOUS_KEYS" desc:"retired sealing keys, comma-separated base64, that still open values until starter admin reseal rewrote them"`
+	LogLevel           string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 }
 
 // Prefix is the environment prefix of every variable.

@@ -17,9 +17,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/store"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -64,6 +66,7 @@ type env struct {
 	store     *store.Store
 	s3        *archive.Store
 	temporal  client.Client
+	dc        converter.DataConverter // the worker's, to read payloads the client API does not decode
 	vars      []string
 	worker    *exec.Cmd
 	workerLog *bytes.Buffer
@@ -150,8 +153,16 @@ func newEnv(t *testing.T, extra ...string) *env {
 	t.Cleanup(e.store.Close)
 	require.NoError(t, e.store.Migrate(ctx))
 
-	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
+	topts := client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")}
+	// The test's own client decodes what the worker encrypted (same keys).
+	_, err = codec.ApplyFromLookup(&topts, codec.LookupEnviron(e.vars))
 	require.NoError(t, err)
+	e.temporal, err = client.DialContext(ctx, topts)
+	require.NoError(t, err)
+	e.dc = converter.GetDefaultDataConverter()
+	if topts.DataConverter != nil {
+		e.dc = topts.DataConverter
+	}
 	t.Cleanup(e.temporal.Close)
 	if dir := os.Getenv(recordHistoriesEnv); dir != "" {
 		t.Cleanup(func() { e.recordHistories(dir) }) // after the worker stops

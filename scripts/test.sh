@@ -25,5 +25,5 @@ echo "==> go test -race (unit and workflow packages)"
 go test -race -count=1 -timeout 15m "${unit[@]}" 2>&1 | tee .dev/logs/test-race.log
 echo "==> go test (end-to-end packages)"
 go test -count=1 -timeout 25m "${rest[@]}" 2>&1 | tee .dev/logs/test.log
-echo "==> fuzz (brief; make fuzz runs longer)"
-go test -run '^$' -fuzz '^FuzzZoomWebhook$' -fuzztime 10s ./workers
+echo "==> fuzz (brief: every FUZZ_TARGETS entry of the Makefile, ${MEETVAULT_BRIEF_FUZZTIME:-300x} inputs past its corpus; make fuzz runs longer)"
+make --no-print-directory fuzz FUZZTIME="${MEETVAULT_BRIEF_FUZZTIME:-300x}"

@@ -64,6 +64,7 @@ func tenantStartCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.DurationVar(&p.Interval, "interval", time.Hour, "time between scheduled imports")
+	f.StringSliceVar(&p.Sources, "sources", []string{"meeting"}, "sources imported on schedule: meeting, phone")
 	f.DurationVar(&p.Lookback, "lookback", 7*24*time.Hour, "how far back the first scheduled import reaches")
 	f.IntVar(&p.DailyPool, "daily-pool", 60000, "share of Zoom's daily Heavy + Resource-intensive pool this tenant may spend")
 	f.IntVar(&p.MeetingLogPageSize, "meeting-log-page-size", 300, "meetings per dashboard page in the meeting log (one pool request each)")

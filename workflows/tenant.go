@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/zoom"
 )
 
@@ -261,8 +262,9 @@ func (t *tenant) schedule(now time.Time, kind string, lane int) {
 		from := today.Add(-t.st.Policy.Lookback)
 		if wm, ok := t.st.Watermarks[src]; ok {
 			// Today is imported again until it is over: recordings of a day
-			// keep arriving while it lasts.
-			from = wm
+			// keep arriving while it lasts. Sources whose listings cannot
+			// filter by arrival (phone) re-check a small overlap before it.
+			from = wm.Add(-activities.ListingOverlap(src))
 		}
 		t.st.Lanes[lane] = append(t.st.Lanes[lane], WorkItem{
 			Lane: lane, Kind: kind, Source: src, From: dayOf(from), To: today})

@@ -84,8 +84,8 @@ func (p ImportPolicy) Validate() error {
 		return fmt.Errorf("policy: meeting_log_page_size %d is outside 1–300", p.MeetingLogPageSize)
 	}
 	for _, s := range p.Sources {
-		if s != "meeting" {
-			return fmt.Errorf("policy: source %q cannot be imported yet (meeting only)", s)
+		if s != "meeting" && s != "phone" {
+			return fmt.Errorf("policy: source %q cannot be imported yet (meeting or phone)", s)
 		}
 	}
 	return nil
@@ -195,8 +195,8 @@ type ImportRequest struct {
 // Validate refuses a request the tenant cannot run.
 func (r ImportRequest) Validate() error {
 	switch {
-	case r.Source != "" && r.Source != "meeting":
-		return fmt.Errorf("import: source %q cannot be imported yet (meeting only)", r.Source)
+	case r.Source != "" && r.Source != "meeting" && r.Source != "phone":
+		return fmt.Errorf("import: source %q cannot be imported yet (meeting or phone)", r.Source)
 	case r.From.IsZero() || r.To.IsZero():
 		return fmt.Errorf("import: the window needs both from and to dates")
 	case dayOf(r.To).Before(dayOf(r.From)):

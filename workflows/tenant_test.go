@@ -312,7 +312,7 @@ func TestTenantImportUpdateRejectsBadRequests(t *testing.T) {
 	}
 	require.ErrorContains(t, *errs["backwards"], "ends before it starts")
 	require.ErrorContains(t, *errs["no from"], "needs both from and to")
-	require.ErrorContains(t, *errs["webinar"], `source "webinar" cannot be imported yet (meeting only)`)
+	require.ErrorContains(t, *errs["webinar"], `source "webinar" cannot be imported yet (meeting or phone)`)
 	require.Len(t, *calls, 1, "only the scheduled import ran")
 }
 

@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)
 	s.rest(mux, "GET /v2/past_meetings/{meetingId}/participants", labelMedium, s.listPastMeetingParticipants)
 	s.rest(mux, "GET /v2/archive_files", labelMedium, s.listArchiveFiles)
+	s.phoneRoutes(mux) // /v2/phone/recordings, /v2/phone/users/{id}/recordings, MP3 downloads (phone_http.go)
 	mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, 404, "Not found")
 	})

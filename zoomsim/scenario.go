@@ -38,6 +38,8 @@ type ScenarioAccount struct {
 	Plan               string            `json:"plan,omitempty"` // "business" (default) or "pro"
 	Users              []ScenarioUser    `json:"users"`
 	Meetings           []ScenarioMeeting `json:"meetings"`
+	// PhoneCalls are Zoom Phone call recordings (phone.go).
+	PhoneCalls []ScenarioPhoneCall `json:"phone_calls,omitempty"`
 	// RateLimits optionally overrides the plan's rate limits, e.g.
 	// {"daily_pool": 50, "per_second": {"Light": 5}}.
 	RateLimits *RateLimits `json:"rate_limits,omitempty"`

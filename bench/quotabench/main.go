@@ -28,6 +28,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/zoomsim"
 )
 
@@ -260,7 +261,12 @@ func Bare(ctx workflow.Context, n int) error {
 }
 
 func bareCeiling(ctx context.Context, n int) (float64, error) {
-	c, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")})
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")}
+	// The baseline pays for the same payload encryption as the pipeline.
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return 0, err
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return 0, err
 	}

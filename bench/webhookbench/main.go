@@ -29,6 +29,7 @@ import (
 
 	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoom"
 	"github.com/meetvault/meetvault/zoomsim"
@@ -104,7 +105,12 @@ func run(n, conc int, flood time.Duration, bin string) error {
 	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"); err != nil {
 		return err
 	}
-	tc, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS"), Namespace: namespace})
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS"), Namespace: namespace}
+	// The bare baseline encrypts its payloads like the ingress does.
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return err
+	}
+	tc, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return err
 	}
