@@ -18,7 +18,7 @@ export PATH="/usr/local/go/bin:$PATH"
 # Each test's histories: Tenant across the daily reset and across
 # continue-as-new, ImportWindow blocked and resumed, ArchiveMeeting with
 # late renditions and duplicate webhooks, every MeetingBot consent branch.
-DEFAULT_TESTS='TestTenantCrossesTheDailyResetAndFinishes|TestTenantContinuesAsNewAndKeepsItsState|TestImportThroughTheTenantWaitsAcrossTheDailyReset|TestImportGoesThroughTheTenantWorkflow|TestWebhookOnlyTenantIsArchivedExactlyOnce|TestMeetingBotScenarios'
+DEFAULT_TESTS='TestTenantCrossesTheDailyResetAndFinishes|TestTenantContinuesAsNewAndKeepsItsState|TestImportThroughTheTenantWaitsAcrossTheDailyReset|TestImportGoesThroughTheTenantWorkflow|TestWebhookOnlyTenantIsArchivedExactlyOnce|TestMeetingBotScenarios|TestRTMSStreamIsCapturedByteExact|TestRTMSMediaDropAndFailoverAreResumedWithTheGapRecorded|TestRTMSRevokedStreamIsDeletedWithItsRecord'
 tests=${1:-$DEFAULT_TESTS}
 # HISTORY_SET names the set (directory) written; older sets are kept.
 dest=workflows/testdata/histories/${HISTORY_SET:-current}

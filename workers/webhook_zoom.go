@@ -222,6 +222,9 @@ func (h *zoomWebhooks) handle(w http.ResponseWriter, r *http.Request, t webhookT
 	if ev.EventTS == 0 {
 		when = time.Time{}
 	}
+	if isRTMSEvent(ev.Event) && h.handleRTMS(ctx, w, t, ev, body, when) {
+		return // webhook_rtms.go
+	}
 	switch ev.Event {
 	case zoom.EventURLValidation:
 		if ev.Payload.PlainToken == "" {

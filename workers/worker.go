@@ -19,12 +19,13 @@ import (
 // workers runs the main worker (workflows and short activities), the
 // download worker (ArchiveFile, bounded separately) and the Zoom worker
 // (Zoom API activities, rate-capped by the server for all workers).
-type workers struct{ main, downloads, zoom worker.Worker }
+type workers struct{ main, downloads, zoom, rtms worker.Worker }
 
 func (w *workers) Stop() {
 	w.main.Stop()
 	w.downloads.Stop()
 	w.zoom.Stop()
+	w.rtms.Stop()
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
@@ -70,6 +71,10 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 	// The same registrations (names, versioning behaviors) as the replay tests.
 	workflows.Register(main)
 	main.RegisterActivity(acts)
+	rtmsWorker, err := registerRTMS(d, cfg, main, dep.options(), log)
+	if err != nil {
+		return nil, err
+	}
 
 	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentFiles,
@@ -100,9 +105,15 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		downloads.Stop()
 		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.ZoomTaskQueue(tq), err)
 	}
-	ws := &workers{main: main, downloads: downloads, zoom: zoomQueue}
+	if err := rtmsWorker.Start(); err != nil {
+		main.Stop()
+		downloads.Stop()
+		zoomQueue.Stop()
+		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.RTMSTaskQueue(tq), err)
+	}
+	ws := &workers{main: main, downloads: downloads, zoom: zoomQueue, rtms: rtmsWorker}
 	if dep.enabled && cfg.Deployment.SetCurrent {
-		queues := []string{tq, workflows.DownloadTaskQueue(tq), workflows.ZoomTaskQueue(tq)}
+		queues := []string{tq, workflows.DownloadTaskQueue(tq), workflows.ZoomTaskQueue(tq), workflows.RTMSTaskQueue(tq)}
 		if err := dep.promote(context.Background(), d.temporal, queues, log); err != nil {
 			ws.Stop()
 			return nil, err

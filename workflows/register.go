@@ -28,6 +28,7 @@ func Registrations() []Registration {
 		{Workflow: ImportWindow, Name: "ImportWindow", Behavior: workflow.VersioningBehaviorPinned},
 		{Workflow: ArchiveMeeting, Name: "ArchiveMeeting", Behavior: workflow.VersioningBehaviorPinned},
 		{Workflow: MeetingBot, Name: "MeetingBot", Behavior: workflow.VersioningBehaviorPinned},
+		{Workflow: RTMSCapture, Name: "RTMSCapture", Behavior: workflow.VersioningBehaviorPinned},
 	}
 }
 

@@ -54,6 +54,7 @@ func (s *Server) routes() http.Handler {
 	s.webhookRoutes(mux)   // GET/POST /_sim/webhooks, POST /_sim/webhooks/send
 	s.userOAuthRoutes(mux) // /oauth/authorize, user grants, /v2/users/{id}/settings, /v2/meetings/{id}[/jointoken/local_recording]
 	s.botRoutes(mux)       // /api/v1/bot/..., bot media downloads, /_sim/bots
+	s.rtmsRoutes(mux)      // /_sim/rtms/..., RTMS signalling and media WebSockets /rtms/{server}/...
 	return s.logged(mux)
 }
 

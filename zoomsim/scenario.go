@@ -86,6 +86,8 @@ type ScenarioMeeting struct {
 	// belongs to: webhooks show it as object.start_time (Zoom does, days
 	// before the instance) while recording_start stays the instance's.
 	SeriesStartTime *time.Time `json:"series_start_time,omitempty"`
+	// RTMS makes the meeting stream over RTMS (rtms_scenario.go).
+	RTMS *ScenarioRTMS `json:"rtms,omitempty"`
 }
 
 // ScenarioFile is one recording file of a meeting.

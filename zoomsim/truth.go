@@ -15,6 +15,8 @@ type Truth struct {
 	Conversations []TruthConversation `json:"conversations"`
 	// Bots are the bots created since the scenario was loaded (bots_hub.go).
 	Bots []BotTruth `json:"bots"`
+	// RTMS are the RTMS streams started (rtms_hub.go).
+	RTMS []RTMSTruth `json:"rtms"`
 }
 
 // TruthFile is one file. FileID is the simulator's own id, also where Zoom
@@ -95,6 +97,7 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 		s.fillDigests(wd, t.Files)
 	}
 	t.Bots = s.bots.state().Bots
+	t.RTMS = s.rtmsHub().truth()
 	return t
 }
 
