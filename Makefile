@@ -12,7 +12,11 @@ BINARIES := ./workers ./starter ./zoomsim/cmd/zoomsim
 
 # Fuzz targets as PKG:FuzzName (or just PKG when it holds one fuzz test),
 # e.g. FUZZ_TARGETS := ./zoom:FuzzVerifyWebhook ./zoom:FuzzParseEvent
-FUZZ_TARGETS ?= ./workers:FuzzZoomWebhook ./botprovider:FuzzVerifyWebhook ./botprovider:FuzzParseStatusEvent
+FUZZ_TARGETS ?= ./workers:FuzzZoomWebhook ./botprovider:FuzzVerifyWebhook ./botprovider:FuzzParseStatusEvent \
+	./botprovider:FuzzBotAPIResponses ./zoom:FuzzAPIResponses ./zoom:FuzzTokenAnswer ./zoom:FuzzRecordingFileJSON \
+	./zoom:FuzzMeetingIDFromURL ./zoomsim:FuzzScenario ./config:FuzzLoad ./codec:FuzzDecode ./codec:FuzzKeyConfig \
+	./store:FuzzRedactWebhookBody ./zoom:FuzzCheckResponse ./netguard:FuzzAllowlist ./netguard:FuzzScrubText \
+	./activities:FuzzObjectKey
 FUZZTIME ?= 60s
 
 .PHONY: build up down status reset demo test bench lint fuzz
@@ -42,11 +46,10 @@ test:
 bench:
 	scripts/bench.sh
 
+# gofmt, go vet, staticcheck, errcheck and workflowcheck (pinned, built into
+# the shared tool cache on first use; see scripts/lint.sh).
 lint:
-	@unformatted=$$(find . -name '*.go' -not -path './.dev/*' -not -path './node_modules/*' \
-		-not -path './.git/*' -print0 | xargs -0 -r gofmt -l); \
-	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
-	$(GO) vet ./...
+	scripts/lint.sh
 
 fuzz:
 	@if [ -z "$(strip $(FUZZ_TARGETS))" ]; then \

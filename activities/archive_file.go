@@ -188,6 +188,9 @@ func (a *Activities) download(ctx context.Context, c *zoom.Client, in ArchiveFil
 	if err == nil || !refused(err) {
 		return dl, err
 	}
+	if in.Source == SourcePhone {
+		return nil, err // a phone recording has no meeting to fetch a download token from
+	}
 	m, _, merr := c.Recordings.GetMeeting(ctx, in.ConversationUUID, &zoom.GetMeetingRecordingsOptions{IncludeDownloadAccessToken: true, TTL: 3600})
 	if merr != nil || m.DownloadAccessToken == "" {
 		return nil, err

@@ -33,6 +33,7 @@ func (a *Activities) SaveConversation(ctx context.Context, in SaveConversationIn
 		c.DurationSeconds = &d
 		c.EndTime = m.StartTime.Add(time.Duration(m.Duration) * time.Minute)
 	}
+	applyCall(&c, m.Call)
 	if err := a.Store.UpsertConversation(ctx, c); err != nil {
 		return SaveConversationResult{}, err
 	}

@@ -11,6 +11,9 @@ import (
 // ResolveUsers returns the users whose recordings the tenant archives: every
 // user of the account, or the tenant's recorded_users list.
 func (a *Activities) ResolveUsers(ctx context.Context, in ResolveUsersInput) (ResolveUsersResult, error) {
+	if in.Source == SourcePhone {
+		return a.phoneUsers(ctx, in.TenantID)
+	}
 	t, err := a.Store.Tenant(ctx, in.TenantID)
 	if err != nil {
 		return ResolveUsersResult{}, classify(err, "resolve users")
@@ -46,6 +49,9 @@ func (a *Activities) ResolveUsers(ctx context.Context, in ResolveUsersInput) (Re
 
 // ListRecordings returns one page of a user's cloud recordings.
 func (a *Activities) ListRecordings(ctx context.Context, in ListRecordingsInput) (ListRecordingsResult, error) {
+	if in.Source == SourcePhone {
+		return a.listPhoneRecordings(ctx, in)
+	}
 	c, err := a.zoomClient(ctx, in.TenantID)
 	if err != nil {
 		return ListRecordingsResult{}, classify(err, "list recordings")
@@ -111,7 +117,8 @@ func MeetingFromZoom(m zoom.Meeting) Meeting {
 	out := Meeting{
 		UUID: m.UUID, ID: m.ID, HostID: m.HostID, HostEmail: m.HostEmail, Topic: m.Topic,
 		Type: int(m.Type), StartTime: instanceStart(m), Duration: m.Duration, Timezone: m.Timezone,
-		Files: make([]RecordingFile, 0, len(m.RecordingFiles)+len(m.ParticipantAudioFiles)),
+		Files:  make([]RecordingFile, 0, len(m.RecordingFiles)+len(m.ParticipantAudioFiles)),
+		Source: webinarSource(int(m.Type)),
 	}
 	for _, group := range [][]zoom.RecordingFile{m.RecordingFiles, m.ParticipantAudioFiles} {
 		for _, f := range group {

@@ -36,6 +36,9 @@ type LogMeetingsResult struct {
 // per-meeting Heavy dashboard calls the seed used cost two each.
 func (a *Activities) LogMeetings(ctx context.Context, in LogMeetingsInput) (LogMeetingsResult, error) {
 	res := LogMeetingsResult{PoolRemaining: -1}
+	if in.Source == SourcePhone {
+		return res, nil // calls are not in the meetings dashboard
+	}
 	c, err := a.zoomClient(ctx, in.TenantID)
 	if err != nil {
 		return res, classify(err, "meeting log")

@@ -44,6 +44,12 @@ type Meeting struct {
 	Duration  int             `json:"duration_minutes"`
 	Timezone  string          `json:"timezone,omitempty"`
 	Files     []RecordingFile `json:"files"`
+	// Source is set for conversations that are not meeting recordings
+	// (phone, webinar): imports archive them, and a webhook starts their
+	// ArchiveMeeting, under that source. Call is a
+	// phone recording's call metadata.
+	Source string `json:"source,omitempty"`
+	Call   *Call  `json:"call,omitempty"`
 }
 
 // User is a Zoom user whose recordings are archived.
@@ -56,6 +62,7 @@ type User struct {
 // ResolveUsersInput asks for the users whose recordings a tenant archives.
 type ResolveUsersInput struct {
 	TenantID string `json:"tenant_id"`
+	Source   string `json:"source,omitempty"` // phone: the Zoom Phone users ("" meeting)
 }
 
 // ResolveUsersResult lists them.
@@ -66,6 +73,7 @@ type ResolveUsersResult struct {
 // ListRecordingsInput asks for one page of a user's cloud recordings.
 type ListRecordingsInput struct {
 	TenantID  string    `json:"tenant_id"`
+	Source    string    `json:"source,omitempty"` // phone lists call recordings ("" meeting)
 	UserID    string    `json:"user_id"`
 	From      time.Time `json:"from"` // inclusive date (UTC)
 	To        time.Time `json:"to"`   // inclusive date (UTC), at most one month after From

@@ -74,6 +74,16 @@ type Worker struct {
 	ShutdownGrace      time.Duration `envconfig:"SHUTDOWN_GRACE" default:"30s" desc:"time given to running activities on SIGTERM"`
 }
 
+// Deployment is the worker's Worker Deployment Version (README, Versioning
+// policy): the short workflows stay on the build that started them, Tenant
+// moves to each new current build.
+type Deployment struct {
+	Versioning bool   `envconfig:"DEPLOYMENT_VERSIONING" default:"true" desc:"poll as a Worker Deployment Version (pinned short workflows); false runs unversioned"`
+	Name       string `envconfig:"DEPLOYMENT_NAME" desc:"Worker Deployment name; empty uses the task queue name"`
+	BuildID    string `envconfig:"BUILD_ID" desc:"this build's ID in the deployment; empty uses the binary's VCS revision (or a hash of the binary)"`
+	SetCurrent bool   `envconfig:"DEPLOYMENT_SET_CURRENT" default:"true" desc:"make this build the deployment's current version at start-up; false leaves promotion to the operator (temporal worker deployment set-current-version)"`
+}
+
 // Bots is the Recall-compatible meeting-bot provider.
 type Bots struct {
 	BotAPIURL string `envconfig:"BOT_API_URL" desc:"bot provider API base URL, e.g. https://us-east-1.recall.ai (the simulator serves /api/v1 too); empty disables bots"`
@@ -106,12 +116,16 @@ type Config struct {
 	S3
 	Zoom
 	Worker
+	Deployment
 	Bots
 	HostOAuth
 	Egress
 	// SecretKey seals tenants' Zoom credentials at rest (AES-256-GCM).
 	SecretKey string `envconfig:"SECRET_KEY" required:"true" desc:"base64 of 32 random bytes sealing credentials at rest"`
-	LogLevel  string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	// SecretPreviousKeys still open values sealed before a rotation (parsed
+	// by store.PreviousKeysFromEnv; starter admin reseal rewrites them).
+	SecretPreviousKeys string `envconfig:"SECRET_PREVIOUS_KEYS" desc:"retired sealing keys, comma-separated base64, that still open values until starter admin reseal rewrote them"`
+	LogLevel           string `envconfig:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 }
 
 // Prefix is the environment prefix of every variable.

@@ -17,7 +17,9 @@ func setenv(t *testing.T, kv map[string]string) {
 	for _, e := range os.Environ() {
 		if k, _, _ := strings.Cut(e, "="); strings.HasPrefix(k, Prefix+"_") {
 			t.Setenv(k, "")
-			os.Unsetenv(k)
+			if err := os.Unsetenv(k); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for k, v := range kv {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/converter"
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/workflows"
@@ -50,7 +49,7 @@ func TestWorkerKilledMidDownloadResumes(t *testing.T) {
 		if err != nil || len(d.PendingActivities) == 0 || d.PendingActivities[0].HeartbeatDetails == nil {
 			return false
 		}
-		if err := converter.GetDefaultDataConverter().FromPayloads(d.PendingActivities[0].HeartbeatDetails, &cp); err != nil {
+		if err := e.dc.FromPayloads(d.PendingActivities[0].HeartbeatDetails, &cp); err != nil {
 			return false
 		}
 		return cp.Offset >= 20<<20

@@ -17,9 +17,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/store"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -64,6 +66,7 @@ type env struct {
 	store     *store.Store
 	s3        *archive.Store
 	temporal  client.Client
+	dc        converter.DataConverter // the worker's, to read payloads the client API does not decode
 	vars      []string
 	worker    *exec.Cmd
 	workerLog *bytes.Buffer
@@ -136,6 +139,12 @@ func newEnv(t *testing.T, extra ...string) *env {
 		"MEETVAULT_WEBHOOK_MAX_SKEW=24h",
 		"MEETVAULT_S3_PART_SIZE_MIB=5",
 		"MEETVAULT_LOG_LEVEL=warn",
+		// Unversioned: each test's task queue would be a Worker Deployment
+		// of its own, and the server keeps at most 100 per namespace
+		// (matching.maxDeployments), which a persistent dev server would
+		// reach after a few runs. workers/deployment_server_test.go covers
+		// versioning against the server on one reused deployment.
+		"MEETVAULT_DEPLOYMENT_VERSIONING=false",
 		"GOMEMLIMIT=100MiB",
 	)
 	e.vars = append(e.vars, extra...)
@@ -144,9 +153,20 @@ func newEnv(t *testing.T, extra ...string) *env {
 	t.Cleanup(e.store.Close)
 	require.NoError(t, e.store.Migrate(ctx))
 
-	e.temporal, err = client.DialContext(ctx, client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")})
+	topts := client.Options{HostPort: mustEnv(t, "MEETVAULT_TEMPORAL_ADDRESS")}
+	// The test's own client decodes what the worker encrypted (same keys).
+	_, err = codec.ApplyFromLookup(&topts, codec.LookupEnviron(e.vars))
 	require.NoError(t, err)
+	e.temporal, err = client.DialContext(ctx, topts)
+	require.NoError(t, err)
+	e.dc = converter.GetDefaultDataConverter()
+	if topts.DataConverter != nil {
+		e.dc = topts.DataConverter
+	}
 	t.Cleanup(e.temporal.Close)
+	if dir := os.Getenv(recordHistoriesEnv); dir != "" {
+		t.Cleanup(func() { e.recordHistories(dir) }) // after the worker stops
+	}
 
 	e.startWorker()
 	t.Cleanup(e.stopWorker)

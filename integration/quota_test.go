@@ -22,21 +22,9 @@ func TestTenantCrossesTheDailyResetAndFinishes(t *testing.T) {
 	e.tinyPoolTenant(31)
 
 	// The meeting log is listed 2 meetings a page: 5 pages for Oct 1–30 and 1
-	// for Oct 31 = 6 pool requests.
-	require.NoError(t, e.starter(nil, "tenant", "start", e.tenant, "--interval", "24h", "--lookback", "24h", "--meeting-log-page-size", "2"))
-	// The first scheduled import (the last day: one pool request) runs at once.
-	var first workflows.TenantStatus
-	require.Eventually(t, func() bool {
-		return e.starter(&first, "tenant", "status", e.tenant) == nil && first.Imports == 1
-	}, time.Minute, 200*time.Millisecond)
-	// 25 s before the simulator's midnight, 3 requests are left in its pool.
-	var clock struct {
-		Now time.Time `json:"now"`
-	}
-	e.simGET("/_sim/clock", &clock)
-	midnight := time.Date(clock.Now.Year(), clock.Now.Month(), clock.Now.Day()+1, 0, 0, 0, 0, time.UTC)
-	e.simPOST("/_sim/clock", map[string]any{"set": midnight.Add(-25 * time.Second).Format(time.RFC3339)})
-	require.NoError(t, e.starter(nil, "backfill", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
+	// for Oct 31 = 6 pool requests. 25 s before the simulator's midnight, 3
+	// requests are left in its pool.
+	e.backfillOctoberBeforeMidnight(25 * time.Second)
 	require.Eventually(t, func() bool { return len(e.archivedFiles()) == 10 }, 2*time.Minute, 500*time.Millisecond,
 		"archived %d of 10 files", len(e.archivedFiles()))
 
@@ -97,4 +85,25 @@ func (e *env) tinyPoolTenant(seed int) {
 	e.t.Cleanup(func() {
 		_ = e.temporal.TerminateWorkflow(context.Background(), workflows.TenantWorkflowID(e.tenant), "", "test over")
 	})
+}
+
+// backfillOctoberBeforeMidnight starts the tenant workflow (a meeting log of
+// 2 meetings a page), waits for its first scheduled import (the last day: one
+// pool request), sets the simulator's clock to before its next midnight and
+// queues a backfill of October. It returns that midnight.
+func (e *env) backfillOctoberBeforeMidnight(before time.Duration) time.Time {
+	t := e.t
+	require.NoError(t, e.starter(nil, "tenant", "start", e.tenant, "--interval", "24h", "--lookback", "24h", "--meeting-log-page-size", "2"))
+	var first workflows.TenantStatus
+	require.Eventually(t, func() bool {
+		return e.starter(&first, "tenant", "status", e.tenant) == nil && first.Imports == 1
+	}, time.Minute, 200*time.Millisecond)
+	var clock struct {
+		Now time.Time `json:"now"`
+	}
+	e.simGET("/_sim/clock", &clock)
+	midnight := time.Date(clock.Now.Year(), clock.Now.Month(), clock.Now.Day()+1, 0, 0, 0, 0, time.UTC)
+	e.simPOST("/_sim/clock", map[string]any{"set": midnight.Add(-before).Format(time.RFC3339)})
+	require.NoError(t, e.starter(nil, "backfill", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
+	return midnight
 }

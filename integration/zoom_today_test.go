@@ -221,19 +221,7 @@ func TestLateTranscriptArrivesByTranscriptCompletedAndIsArchived(t *testing.T) {
 func TestMeetingLogResumedAfterMidnightWithAnExpiredPageTokenLogsEveryMeeting(t *testing.T) {
 	e := newEnv(t)
 	e.tinyPoolTenant(47)
-	require.NoError(t, e.starter(nil, "tenant", "start", e.tenant, "--interval", "24h", "--lookback", "24h", "--meeting-log-page-size", "2"))
-	var first workflows.TenantStatus
-	require.Eventually(t, func() bool {
-		return e.starter(&first, "tenant", "status", e.tenant) == nil && first.Imports == 1
-	}, time.Minute, 200*time.Millisecond)
-
-	var clock struct {
-		Now time.Time `json:"now"`
-	}
-	e.simGET("/_sim/clock", &clock)
-	midnight := time.Date(clock.Now.Year(), clock.Now.Month(), clock.Now.Day()+1, 0, 0, 0, 0, time.UTC)
-	e.simPOST("/_sim/clock", map[string]any{"set": midnight.Add(-40 * time.Second).Format(time.RFC3339)})
-	require.NoError(t, e.starter(nil, "backfill", "--tenant", e.tenant, "--from", "2026-10-01", "--to", "2026-10-31"))
+	e.backfillOctoberBeforeMidnight(40 * time.Second)
 
 	type rateStats struct {
 		RateLimited struct {

@@ -114,7 +114,7 @@ func fakeDNS(table map[string]string) Option {
 
 func TestDialRefusesPrivateAddressesOfWildcardHosts(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "internal") }))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "internal") }))
 	defer srv.Close()
 	port := mustURL(t, srv.URL).Port()
 
@@ -156,7 +156,7 @@ func TestDialRefusesMetadataAndCGNAT(t *testing.T) {
 
 func TestRedirectHopsAreChecked(t *testing.T) {
 	t.Parallel()
-	inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "secret") }))
+	inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "secret") }))
 	defer inside.Close()
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, inside.URL+"/x?X-Amz-Signature=abc", http.StatusFound)

@@ -13,8 +13,9 @@ TO=2026-10-31
 # in the second the host has turned recording requests off in the meeting.
 LIVE='[{"id":86000000001,"passcode":"demo","host_joins_after_ms":1500,"answer_after_ms":1500,"ends_after_ms":8000},
        {"id":86000000002,"passcode":"demo","requests_disabled_in_meeting":true,"ends_after_ms":60000}]'
+# The second user has "Record to computer files" off: starter doctor finds it.
 SCENARIO='{"generate":{"seed":20261122,"accounts":1,"users":5,"meetings":50,"from":"'$FROM'","to":"'$TO'","processing_files":2,
-  "live_meetings":'$LIVE'},
+  "live_meetings":'$LIVE',"user_settings":[null,{"local_recording":false}]},
   "bot_provider":{"api_key":"'$MEETVAULT_BOT_API_KEY'","webhook_secret":"'$MEETVAULT_BOT_WEBHOOK_SECRET'",
                   "webhook_url":"'$MEETVAULT_PUBLIC_URL'/webhooks/bot"},
   "user_oauth_app":{"client_id":"'$MEETVAULT_ZOOM_USER_CLIENT_ID'","client_secret":"'$MEETVAULT_ZOOM_USER_CLIENT_SECRET'"}}'
@@ -26,6 +27,9 @@ curl -fsS -X POST -H 'Content-Type: application/json' "$MEETVAULT_SIM_URL/_sim/f
 	-d '{"api_latency_ms":{"Light":[40,120],"Medium":[60,250],"Heavy":[80,300],"Resource-intensive":[100,400]}}'
 echo "==> registering the simulator's account as tenant demo"
 bin/starter dev register-sim-tenant --sim "$MEETVAULT_SIM_URL" --tenant demo
+echo "==> starter doctor: what would keep the demo's recordings from the archive"
+bin/starter doctor --tenant demo ||
+	echo "(doctor exit status $?: 3 means something blocks recording; the demo carries on)"
 echo "==> importing cloud recordings $FROM..$TO through Temporal"
 bin/starter import --tenant demo --from "$FROM" --to "$TO" --wait
 echo "==> what the archive holds"

@@ -28,6 +28,29 @@ app_build() {
 		die "go build failed; the infrastructure is running, fix the build and run up again"
 }
 
+# Payload codec (development): one AES-256 key and the codec server's token,
+# made once. The key file holds "id:base64key" lines; add a line and set
+# MEETVAULT_CODEC_CURRENT_KEY_ID to rotate (README, Encrypted payloads).
+CODEC_KEY_FILE=$DEV/codec.keys
+CODEC_TOKEN_FILE=$DEV/codec.token
+CODEC_KEY_ID=dev1
+
+# codec_secrets makes the codec key and token unless they exist; the Web UI
+# (lib-temporal.sh) and .dev/env both need them.
+codec_secrets() {
+	mkdir -p "$DEV"
+	if [[ ! -s $CODEC_KEY_FILE ]]; then
+		(umask 077 && printf '%s:%s\n' "$CODEC_KEY_ID" "$(head -c 32 /dev/urandom | base64)" >"$CODEC_KEY_FILE")
+	fi
+	if [[ ! -s $CODEC_TOKEN_FILE ]]; then
+		(umask 077 && head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$CODEC_TOKEN_FILE")
+	fi
+}
+
+# codec_ui_endpoint is the codec server as the Web UI calls it: the browser
+# cannot add a header, so the token is the path segment before /decode.
+codec_ui_endpoint() { echo "http://$HOST:$INGRESS_PORT/codec/$(cat "$CODEC_TOKEN_FILE")"; }
+
 # write_env writes .dev/env: sourceable exports for the worker, starter and tests.
 write_env() {
 	local key_file=$DEV/secret.key tmp
@@ -35,6 +58,7 @@ write_env() {
 	if [[ ! -s $key_file ]]; then
 		(umask 077 && head -c 32 /dev/urandom | base64 >"$key_file")
 	fi
+	codec_secrets
 	PG_BIN=${PG_BIN:-$(pg_find_bin)}
 	tmp=$(mktemp "$DEV/.env.XXXXXX")
 	cat >"$tmp" <<-EOF
@@ -66,6 +90,11 @@ write_env() {
 		export MEETVAULT_ZOOM_USER_CLIENT_SECRET=$DEV_USER_CLIENT_SECRET
 		export MEETVAULT_PUBLIC_URL=http://$HOST:$INGRESS_PORT
 		export MEETVAULT_SECRET_KEY='$(tr -d '\n' <"$key_file")'
+		# Temporal payloads are encrypted with this key; the ingress serves
+		# the codec (for the Web UI and temporal --codec-endpoint) on /codec/.
+		export MEETVAULT_CODEC_KEY_FILE='$CODEC_KEY_FILE'
+		export MEETVAULT_CODEC_AUTH_TOKEN='$(cat "$CODEC_TOKEN_FILE")'
+		export MEETVAULT_CODEC_CORS_ORIGINS=http://$HOST:$TEMPORAL_UI_PORT,http://localhost:$TEMPORAL_UI_PORT
 		export MEETVAULT_VERSITYGW='$VERSITYGW_BIN'
 		export MEETVAULT_TEMPORAL_BIN='$TEMPORAL_BIN'
 		export MEETVAULT_PG_BIN='$PG_BIN'
@@ -110,9 +139,24 @@ app_up() {
 	write_env
 	mkdir -p "$LOG_DIR" "$RUN_DIR"
 	ZOOMSIM_FILE_ADDR=$SIM_FILE_ADDR app_start zoomsim "$SIM_PORT" sim_healthy -addr "$HOST:$SIM_PORT"
+	admin_setup
 	# The archive path needs about 48 MiB of part buffers; a soft memory limit
 	# keeps the worker's resident set well under 128 MiB.
 	GOMEMLIMIT=${MEETVAULT_WORKER_GOMEMLIMIT:-100MiB} app_start workers "$INGRESS_PORT" worker_healthy
+}
+
+# admin_setup registers meetvault's search attributes and migrates the database, as an
+# operator does once on a real cluster (the dev server is also started with
+# them; the worker refuses to start without them).
+admin_setup() {
+	say "starter admin setup (Temporal search attributes, database migrations)"
+	(
+		set -a
+		# shellcheck source=/dev/null
+		. "$ENV_FILE"
+		set +a
+		"$BIN_DIR/starter" admin setup
+	) || die "starter admin setup failed; see the message above"
 }
 
 app_down() {

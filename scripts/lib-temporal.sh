@@ -31,6 +31,9 @@ temporal_up() {
 		for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do
 			args+=(--search-attribute "$sa=Keyword")
 		done
+		# The Web UI decodes payloads through the ingress' codec server.
+		codec_secrets
+		args+=(--ui-codec-endpoint "$(codec_ui_endpoint)")
 		say "starting temporal on $HOST:$TEMPORAL_PORT (web ui $HOST:$TEMPORAL_UI_PORT)"
 		spawn temporal "$TEMPORAL_LOG" "$TEMPORAL_BIN" server start-dev \
 			--ip "$HOST" --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \

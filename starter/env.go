@@ -13,6 +13,7 @@ import (
 
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 var jsonOut bool
@@ -30,6 +31,9 @@ func loadEnv() (env, error) {
 	if err := envconfig.Process(config.Prefix, &e); err != nil {
 		return e, fmt.Errorf("config: %w (source .dev/env for the embedded stack)", err)
 	}
+	if e.Database.URL == "" {
+		return e, fmt.Errorf("config: MEETVAULT_DATABASE_URL is empty: set it to the Postgres URL (source .dev/env for the embedded stack)")
+	}
 	return e, nil
 }
 
@@ -43,7 +47,13 @@ func openStore(ctx context.Context, e env, needSecrets bool) (*store.Store, erro
 		}
 		key = k
 	}
-	return store.Open(ctx, e.Database.URL, key)
+	// Keys retired by a rotation still open what `admin reseal` has not
+	// rewritten yet.
+	previous, err := store.PreviousKeysFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, e.Database.URL, key, previous...)
 }
 
 // envStore loads the environment and opens the store it names; the caller
@@ -75,15 +85,10 @@ func tenantStore(ctx context.Context, tenantID string) (env, *store.Store, error
 	return e, st, nil
 }
 
+// dialTemporal connects with the TLS / mTLS / API key settings of package
+// temporalconn (MEETVAULT_TEMPORAL_TLS_*, MEETVAULT_TEMPORAL_API_KEY*).
 func dialTemporal(ctx context.Context, e env) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: e.Temporal.Address, Namespace: e.Temporal.Namespace,
-		Logger: quietLogger{},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", e.Temporal.Address, err)
-	}
-	return c, nil
+	return temporalconn.Dial(ctx, e.Temporal.Address, e.Temporal.Namespace, quietLogger{})
 }
 
 func printJSON(v any) error {

@@ -55,7 +55,7 @@ ImportWindow workflow starts at once, outside the tenant's quota budget.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&tenant, "tenant", "", "tenant id (required)")
-	fl.StringVar(&source, "source", activities.SourceMeeting, "what to import: meeting")
+	fl.StringVar(&source, "source", activities.SourceMeeting, "what to import: meeting or phone")
 	fl.StringVar(&from, "from", "", "first day, yyyy-mm-dd (required)")
 	fl.StringVar(&to, "to", "", "last day, yyyy-mm-dd, inclusive (required)")
 	fl.BoolVar(&wait, "wait", false, "wait for the import to finish, showing progress (Ctrl-C stops waiting, not the import)")
@@ -71,8 +71,8 @@ ImportWindow workflow starts at once, outside the tenant's quota budget.`,
 }
 
 func runImport(ctx context.Context, in workflows.ImportWindowInput, wait, direct bool) error {
-	if in.Source != activities.SourceMeeting {
-		return fmt.Errorf("--source %s: only %q can be imported so far", in.Source, activities.SourceMeeting)
+	if in.Source != activities.SourceMeeting && in.Source != activities.SourcePhone {
+		return fmt.Errorf("--source %s: only %q and %q can be imported so far", in.Source, activities.SourceMeeting, activities.SourcePhone)
 	}
 	return withTenantWorkflow(ctx, in.TenantID, func(c client.Client, e env) error {
 		if !direct {

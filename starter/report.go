@@ -21,8 +21,12 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			revs, err := st.RTMSRevocations(cmd.Context(), tenant)
+			if err != nil {
+				return err
+			}
 			if jsonOut {
-				return printJSON(r)
+				return printJSON(reportWithRTMS{Report: r, RTMSRevocations: revs})
 			}
 			fmt.Printf("tenant %s\n", r.TenantID)
 			fmt.Printf("  conversations: %d (%d with failed files)\n", r.Conversations, r.ConversationsFailed)
@@ -37,6 +41,7 @@ func reportCmd() *cobra.Command {
 					fmt.Printf("    %s %s (%s): %s: %s\n", f.ConversationUUID, f.FileID, f.FileType, f.Reason, f.Message)
 				}
 			}
+			printRTMSRevocations(revs)
 			fmt.Printf("  Temporal Web UI: %s/namespaces/%s/workflows?query=MeetvaultTenant%%3D%%22%s%%22\n", e.WebUIURL, e.Temporal.Namespace, r.TenantID)
 			return nil
 		},

@@ -64,6 +64,7 @@ func tenantStartCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.DurationVar(&p.Interval, "interval", time.Hour, "time between scheduled imports")
+	f.StringSliceVar(&p.Sources, "sources", []string{"meeting"}, "sources imported on schedule: meeting, phone")
 	f.DurationVar(&p.Lookback, "lookback", 7*24*time.Hour, "how far back the first scheduled import reaches")
 	f.IntVar(&p.DailyPool, "daily-pool", 60000, "share of Zoom's daily Heavy + Resource-intensive pool this tenant may spend")
 	f.IntVar(&p.MeetingLogPageSize, "meeting-log-page-size", 300, "meetings per dashboard page in the meeting log (one pool request each)")
@@ -171,7 +172,11 @@ func printStatus(s workflows.TenantStatus) error {
 		fmt.Printf("  waiting for Zoom's quota until %s\n", s.BlockedUntil.Format(time.RFC3339))
 	}
 	fmt.Printf("  schedule: every %s, next run %s\n", s.Policy.Interval, s.NextRun.Format(time.RFC3339))
-	fmt.Printf("  backlog: webhook %d, scheduled %d, reconcile %d\n", s.Backlog["webhook"], s.Backlog["scheduled"], s.Backlog["reconcile"])
+	fmt.Printf("  backlog: now %d, scheduled %d, retry %d\n", s.Backlog["now"], s.Backlog["scheduled"], s.Backlog["retry"])
+	for _, p := range s.Parked {
+		fmt.Printf("  parked %s: %s %s %s..%s, %d attempts, retried %s: %s\n", p.ID, p.Kind, p.Source,
+			p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), p.Attempts, p.RetryAt.Format(time.RFC3339), p.Error)
+	}
 	for src, wm := range s.Watermarks {
 		fmt.Printf("  watermark %s: imported through %s\n", src, wm.Format(time.DateOnly))
 	}

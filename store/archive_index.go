@@ -28,12 +28,18 @@ type Conversation struct {
 	Direction        string
 	FromParty        string
 	ToParty          string
-	StartTime        time.Time
-	EndTime          time.Time
-	DurationSeconds  *int
-	Timezone         string
-	Participants     *int
-	FilesExpected    int
+	// Calls only: display names of from/to, the recorded user's view of
+	// the direction (Direction is the system's), the user's extension.
+	FromName        string
+	ToName          string
+	UserDirection   string
+	Extension       string
+	StartTime       time.Time
+	EndTime         time.Time
+	DurationSeconds *int
+	Timezone        string
+	Participants    *int
+	FilesExpected   int
 }
 
 // FileRecord is one archived file.
@@ -84,8 +90,9 @@ func (s *Store) UpsertConversation(ctx context.Context, c Conversation) error {
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO conversations (tenant_id, source, conversation_uuid, platform_call_id, source_platform,
 			conversation_type, meeting_type, topic, recorded_user_id, recorded_user_name, direction,
-			from_party, to_party, start_time, end_time, duration_seconds, timezone, participants, files_expected)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+			from_party, to_party, start_time, end_time, duration_seconds, timezone, participants, files_expected,
+			from_name, to_name, user_direction, extension)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
 		ON CONFLICT (tenant_id, source, conversation_uuid) DO UPDATE SET
 			platform_call_id = EXCLUDED.platform_call_id,
 			source_platform = EXCLUDED.source_platform,
@@ -100,11 +107,18 @@ func (s *Store) UpsertConversation(ctx context.Context, c Conversation) error {
 			timezone = EXCLUDED.timezone,
 			participants = COALESCE(EXCLUDED.participants, conversations.participants),
 			files_expected = GREATEST(EXCLUDED.files_expected, conversations.files_expected),
+			direction = COALESCE(NULLIF(EXCLUDED.direction, ''), conversations.direction),
+			from_party = COALESCE(NULLIF(EXCLUDED.from_party, ''), conversations.from_party),
+			to_party = COALESCE(NULLIF(EXCLUDED.to_party, ''), conversations.to_party),
+			from_name = COALESCE(NULLIF(EXCLUDED.from_name, ''), conversations.from_name),
+			to_name = COALESCE(NULLIF(EXCLUDED.to_name, ''), conversations.to_name),
+			user_direction = COALESCE(NULLIF(EXCLUDED.user_direction, ''), conversations.user_direction),
+			extension = COALESCE(NULLIF(EXCLUDED.extension, ''), conversations.extension),
 			updated_at = now()`,
 		c.TenantID, c.Source, c.ConversationUUID, c.PlatformCallID, c.SourcePlatform,
 		c.ConversationType, c.MeetingType, c.Topic, c.RecordedUserID, c.RecordedUserName, c.Direction,
 		c.FromParty, c.ToParty, nullTime(c.StartTime), nullTime(c.EndTime), c.DurationSeconds, c.Timezone,
-		c.Participants, c.FilesExpected)
+		c.Participants, c.FilesExpected, c.FromName, c.ToName, c.UserDirection, c.Extension)
 	if err != nil {
 		return fmt.Errorf("store: conversation %s/%s: %w", c.TenantID, c.ConversationUUID, err)
 	}

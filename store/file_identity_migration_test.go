@@ -34,7 +34,10 @@ func TestFileIdentityMigrationRekeysURLDerivedIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := ConversationKey{TenantID: "acme", Source: "meeting", ConversationUUID: "u/1=="}
-	if err := st.UpsertConversation(ctx, Conversation{ConversationKey: k, SourcePlatform: "Zoom Meeting"}); err != nil {
+	// The row as the schema at version 6 has it (UpsertConversation writes
+	// columns later migrations add).
+	if _, err := st.pool.Exec(ctx, `INSERT INTO conversations (tenant_id, source, conversation_uuid, source_platform)
+		VALUES ($1, $2, $3, 'Zoom Meeting')`, k.TenantID, k.Source, k.ConversationUUID); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 10, 1, 10, 0, 3, 0, time.UTC)

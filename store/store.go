@@ -28,7 +28,8 @@ var ErrNotFound = errors.New("not found")
 
 // Open connects to Postgres. sealKey (32 bytes) seals tenants' secrets; it may
 // be nil for read-only users of the store that never touch secrets.
-func Open(ctx context.Context, url string, sealKey []byte) (*Store, error) {
+// previousKeys still open values sealed before a key rotation (Reseal).
+func Open(ctx context.Context, url string, sealKey []byte, previousKeys ...[]byte) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: bad MEETVAULT_DATABASE_URL: %w", err)
@@ -43,7 +44,7 @@ func Open(ctx context.Context, url string, sealKey []byte) (*Store, error) {
 	}
 	s := &Store{pool: pool}
 	if sealKey != nil {
-		if s.sealer, err = NewSealer(sealKey); err != nil {
+		if s.sealer, err = NewSealer(sealKey, previousKeys...); err != nil {
 			pool.Close()
 			return nil, err
 		}

@@ -77,15 +77,15 @@ func (s *Store) DownloadToken(ctx context.Context, tenantID, conversationUUID st
 	return s.sealer.Open(sealed, "download:"+tenantID+":"+conversationUUID)
 }
 
-// NoteEvent records a Zoom event the pipeline acknowledged without acting on.
+// NoteEvent records a Zoom event the pipeline acknowledged without acting on,
+// its body stripped of tokens and passwords (RedactWebhookBody).
 func (s *Store) NoteEvent(ctx context.Context, tenantID, event, conversationUUID string, eventTS time.Time, payload json.RawMessage) error {
 	var ts *time.Time
 	if !eventTS.IsZero() {
 		ts = &eventTS
 	}
-	if !json.Valid(payload) {
-		payload = json.RawMessage(`null`)
-	}
+	// Bodies are kept for the record, never their tokens.
+	payload, _ = RedactWebhookBody(payload)
 	_, err := s.pool.Exec(ctx, `INSERT INTO webhook_events (tenant_id, event, event_ts, conversation_uuid, payload)
 		VALUES ($1,$2,$3,$4,$5)`, tenantID, event, ts, conversationUUID, payload)
 	return err

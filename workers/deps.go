@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -11,9 +11,11 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/meetvault/meetvault/archive"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/config"
 	"github.com/meetvault/meetvault/hostauth"
 	"github.com/meetvault/meetvault/store"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 // deps are the clients every part of the process shares.
@@ -22,6 +24,9 @@ type deps struct {
 	archive  *archive.Store
 	temporal client.Client
 	http     *http.Client
+	// codecServer decodes payloads for the Web UI and the CLI (ingress
+	// /codec/); nil when MEETVAULT_CODEC_AUTH_TOKEN is unset.
+	codecServer *codec.Handler
 	// hostAuth is the hosts' Zoom OAuth (join tokens); nil when
 	// MEETVAULT_ZOOM_USER_CLIENT_ID / _SECRET are not set.
 	hostAuth *hostauth.Service
@@ -42,7 +47,14 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 	if err != nil {
 		return nil, err
 	}
-	if d.store, err = store.Open(ctx, cfg.Database.URL, key); err != nil {
+	if d.codecServer, err = codec.ServerFromEnv(); err != nil {
+		return nil, err
+	}
+	previous, err := store.PreviousKeysFromEnv() // a rotation not yet resealed
+	if err != nil {
+		return nil, err
+	}
+	if d.store, err = store.Open(ctx, cfg.Database.URL, key, previous...); err != nil {
 		return nil, err
 	}
 	if cfg.Worker.Migrate {
@@ -65,15 +77,23 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*deps, e
 			return nil, err
 		}
 	}
-	if d.temporal, err = client.DialContext(ctx, client.Options{
-		HostPort:  cfg.Temporal.Address,
-		Namespace: cfg.Temporal.Namespace,
-		Logger:    tlog.NewStructuredLogger(log),
-	}); err != nil {
+	// TLS, mTLS and API keys: MEETVAULT_TEMPORAL_TLS_* (package temporalconn);
+	// the payload codec: MEETVAULT_CODEC_* (package codec).
+	if c, err := codec.FromEnv(); err != nil {
 		d.Close()
-		return nil, fmt.Errorf("temporal: cannot reach %s: %w", cfg.Temporal.Address, err)
+		return nil, err
+	} else if c == nil {
+		log.Warn("Temporal payloads are not encrypted: set MEETVAULT_CODEC_KEYS or MEETVAULT_CODEC_KEY_FILE (README, Encrypted payloads)")
 	}
-	if err := ensureSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace, log); err != nil {
+	if d.temporal, err = temporalconn.Dial(ctx, cfg.Temporal.Address, cfg.Temporal.Namespace, tlog.NewStructuredLogger(log)); err != nil {
+		d.Close()
+		return nil, err
+	}
+	// Registering search attributes is `starter admin setup`'s job; a worker
+	// only checks them, so it needs no operator rights on the cluster.
+	if err := temporalconn.RequireSearchAttributes(ctx, d.temporal, cfg.Temporal.Namespace); errors.Is(err, temporalconn.ErrCannotCheck) {
+		log.Warn("search attributes not checked", "err", err)
+	} else if err != nil {
 		d.Close()
 		return nil, err
 	}

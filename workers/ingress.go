@@ -27,6 +27,7 @@ type ingress struct {
 	bot     *botWebhooks
 	host    *hostAuthHandlers
 	metrics *ingressMetrics
+	codec   http.Handler // nil: no codec server
 }
 
 func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
@@ -35,7 +36,7 @@ func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 		{"postgres", func(ctx context.Context) error { return d.store.Pool().Ping(ctx) }},
 		{"temporal", func(ctx context.Context) error { _, err := d.temporal.CheckHealth(ctx, nil); return err }},
 	}
-	return &ingress{deps: d, addr: cfg.Worker.IngressAddr, opsAddr: cfg.Worker.OpsAddr,
+	in := &ingress{deps: d, addr: cfg.Worker.IngressAddr, opsAddr: cfg.Worker.OpsAddr,
 		ops: opsGate{token: cfg.Worker.OpsToken}, checks: checks, log: log, metrics: m,
 		host: newHostAuthHandlers(d.hostAuth, cfg.Bots.BotSettingsHelpURL, log, m),
 		bot: &botWebhooks{secret: cfg.Worker.BotWebhookSecret, bots: d.store,
@@ -50,6 +51,10 @@ func newIngress(d *deps, cfg config.Config, log *slog.Logger) *ingress {
 			metrics:   m,
 			replays:   newReplayCache(max(cfg.Worker.WebhookMaxSkew, 5*time.Minute), replayCacheSize),
 		}}
+	if d.codecServer != nil {
+		in.codec = d.codecServer
+	}
+	return in
 }
 
 // replayCacheSize bounds the replay cache (about 100 bytes an entry).
@@ -65,6 +70,9 @@ func (in *ingress) routes() http.Handler {
 	mux.HandleFunc("GET /bot/join-token", in.host.joinToken)
 	mux.HandleFunc("GET "+hostauth.OBFTokenPath, in.host.obfToken)
 	mux.HandleFunc("GET "+hostauth.ZAKPath, in.host.zak)
+	if in.codec != nil {
+		mux.Handle("/codec/", in.codec) // the Web UI's codec endpoint (README)
+	}
 	mux.Handle("GET /metrics", in.ops.require(in.metrics.handler()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
@@ -122,7 +130,8 @@ func (in *ingress) ListenAndServe(ctx context.Context) error {
 	select {
 	case err := <-errc:
 		for _, srv := range servers {
-			srv.Close()
+			// The first listener's failure is the one worth reporting.
+			_ = srv.Close()
 		}
 		return err
 	case <-ctx.Done():

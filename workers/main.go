@@ -13,7 +13,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/config"
+	"github.com/meetvault/meetvault/temporalconn"
 )
 
 func main() {
@@ -21,7 +23,7 @@ func main() {
 	printEnv := flag.Bool("print-config", false, "print every configuration variable and exit")
 	flag.Parse()
 	if *printEnv {
-		if err := config.Usage(); err != nil {
+		if err := errors.Join(config.Usage(), codec.Usage(), temporalconn.Usage()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

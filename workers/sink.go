@@ -34,6 +34,9 @@ func (s *temporalSink) RecordingCompleted(ctx context.Context, tenantID string, 
 		}
 	}
 	source := activities.SourceMeeting
+	if m.Source != "" {
+		source = m.Source // phone.recording_completed
+	}
 	_, err := s.temporal.SignalWithStartWorkflow(ctx, workflows.ArchiveMeetingID(tenantID, source, m.UUID),
 		workflows.SignalRecordingCompleted, workflows.RecordingCompletedSignal{Meeting: m},
 		client.StartWorkflowOptions{

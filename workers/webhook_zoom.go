@@ -222,6 +222,9 @@ func (h *zoomWebhooks) handle(w http.ResponseWriter, r *http.Request, t webhookT
 	if ev.EventTS == 0 {
 		when = time.Time{}
 	}
+	if isRTMSEvent(ev.Event) && h.handleRTMS(ctx, w, t, ev, body, when) {
+		return // webhook_rtms.go
+	}
 	switch ev.Event {
 	case zoom.EventURLValidation:
 		if ev.Payload.PlainToken == "" {
@@ -247,8 +250,10 @@ func (h *zoomWebhooks) handle(w http.ResponseWriter, r *http.Request, t webhookT
 		h.metrics.signalLatency.Observe(time.Since(start).Seconds())
 		h.metrics.outcome(ev.Event, outcomeAccepted)
 		w.WriteHeader(http.StatusOK)
+	case zoom.EventPhoneRecordingCompleted:
+		h.phoneRecordingCompleted(ctx, w, ev, t, body, when)
 	case "recording.trashed", "recording.deleted", "recording.recovered", "meeting.ended",
-		"phone.recording_completed", "session.recording_completed", "meeting.rtms_started", "meeting.rtms_stopped":
+		"session.recording_completed", "meeting.rtms_started", "meeting.rtms_stopped":
 		if err := h.sink.Note(ctx, t.ID, ev.Event, ev.Payload.Object.UUID, when, body); err != nil {
 			h.fail(w, ev, t, err)
 			return

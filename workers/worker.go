@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -18,12 +19,13 @@ import (
 // workers runs the main worker (workflows and short activities), the
 // download worker (ArchiveFile, bounded separately) and the Zoom worker
 // (Zoom API activities, rate-capped by the server for all workers).
-type workers struct{ main, downloads, zoom worker.Worker }
+type workers struct{ main, downloads, zoom, rtms worker.Worker }
 
 func (w *workers) Stop() {
 	w.main.Stop()
 	w.downloads.Stop()
 	w.zoom.Stop()
+	w.rtms.Stop()
 }
 
 func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error) {
@@ -57,19 +59,27 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		acts.Hosts = hostDirectory{d.hostAuth}
 	}
 	tq := cfg.Temporal.TaskQueue
+	dep, err := newDeployment(cfg)
+	if err != nil {
+		return nil, err
+	}
 	main := worker.New(d.temporal, tq, worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
 		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+		DeploymentOptions:                  dep.options(),
 	})
-	main.RegisterWorkflow(workflows.ImportWindow)
-	main.RegisterWorkflow(workflows.ArchiveMeeting)
-	main.RegisterWorkflow(workflows.Tenant)
-	main.RegisterWorkflow(workflows.MeetingBot)
+	// The same registrations (names, versioning behaviors) as the replay tests.
+	workflows.Register(main)
 	main.RegisterActivity(acts)
+	rtmsWorker, err := registerRTMS(d, cfg, main, dep.options(), log)
+	if err != nil {
+		return nil, err
+	}
 
 	downloads := worker.New(d.temporal, workflows.DownloadTaskQueue(tq), worker.Options{
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentFiles,
 		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+		DeploymentOptions:                  dep.options(),
 	})
 	downloads.RegisterActivity(acts.ArchiveFile)
 
@@ -77,6 +87,7 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		MaxConcurrentActivityExecutionSize: cfg.Worker.MaxConcurrentActs,
 		TaskQueueActivitiesPerSecond:       cfg.Zoom.QueueRate,
 		WorkerStopTimeout:                  cfg.Worker.ShutdownGrace,
+		DeploymentOptions:                  dep.options(),
 	})
 	for _, act := range []any{acts.ResolveUsers, acts.ListRecordings, acts.FetchMeeting, acts.LogMeetings} {
 		zoomQueue.RegisterActivity(act)
@@ -94,8 +105,22 @@ func startWorkers(d *deps, cfg config.Config, log *slog.Logger) (*workers, error
 		downloads.Stop()
 		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.ZoomTaskQueue(tq), err)
 	}
+	if err := rtmsWorker.Start(); err != nil {
+		main.Stop()
+		downloads.Stop()
+		zoomQueue.Stop()
+		return nil, fmt.Errorf("temporal worker on %s: %w", workflows.RTMSTaskQueue(tq), err)
+	}
+	ws := &workers{main: main, downloads: downloads, zoom: zoomQueue, rtms: rtmsWorker}
+	if dep.enabled && cfg.Deployment.SetCurrent {
+		queues := []string{tq, workflows.DownloadTaskQueue(tq), workflows.ZoomTaskQueue(tq), workflows.RTMSTaskQueue(tq)}
+		if err := dep.promote(context.Background(), d.temporal, queues, log); err != nil {
+			ws.Stop()
+			return nil, err
+		}
+	}
 	log.Info("workers started", "task_queue", tq, "download_task_queue", workflows.DownloadTaskQueue(tq),
 		"max_concurrent_downloads", cfg.Worker.MaxConcurrentFiles, "zoom_task_queue", workflows.ZoomTaskQueue(tq),
-		"zoom_queue_rate", cfg.Zoom.QueueRate)
-	return &workers{main: main, downloads: downloads, zoom: zoomQueue}, nil
+		"zoom_queue_rate", cfg.Zoom.QueueRate, "deployment", dep.name, "build_id", dep.buildID)
+	return ws, nil
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,9 +41,13 @@ func TestArchiveMeetingAddsRenditionsAnnouncedWhileRunning(t *testing.T) {
 		env.SignalWorkflow(SignalRecordingCompleted, RecordingCompletedSignal{Meeting: later}) // Zoom retry
 	}, time.Second)
 	env.OnActivity(a.SaveConversation, mock.Anything, mock.Anything).Return(activities.SaveConversationResult{}, nil)
+	// The test environment runs activities on goroutines of their own.
+	var mu sync.Mutex
 	archived := map[string]int{}
 	env.OnActivity(a.ArchiveFile, mock.Anything, mock.Anything).After(5 * time.Second).Return(
 		func(_ context.Context, in activities.ArchiveFileInput) (activities.ArchiveFileResult, error) {
+			mu.Lock()
+			defer mu.Unlock()
 			archived[in.File.FileID]++
 			return activities.ArchiveFileResult{Outcome: activities.OutcomeArchived, Size: 1}, nil
 		})
@@ -50,6 +55,8 @@ func TestArchiveMeetingAddsRenditionsAnnouncedWhileRunning(t *testing.T) {
 	env.ExecuteWorkflow(ArchiveMeeting, ArchiveMeetingInput{TenantID: "acme", Source: "meeting", Meeting: first})
 	var res ArchiveMeetingResult
 	require.NoError(t, env.GetWorkflowResult(&res))
+	mu.Lock()
+	defer mu.Unlock()
 	require.Equal(t, map[string]int{"a": 1, "t": 1, "b": 1}, archived)
 	require.Equal(t, 3, res.FilesArchived)
 	require.Zero(t, res.FilesProcessing)

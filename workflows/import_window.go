@@ -66,7 +66,7 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 	}
 	if w.cur.Users == nil {
 		var users activities.ResolveUsersResult
-		err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID}).Get(ctx, &users)
+		err := workflow.ExecuteActivity(actx, a.ResolveUsers, activities.ResolveUsersInput{TenantID: w.in.TenantID, Source: w.in.Source}).Get(ctx, &users)
 		if until, ok := dailyLimit(err); ok {
 			return w.blocked(until), nil
 		}
@@ -84,7 +84,7 @@ func (w *importWindow) run(ctx workflow.Context) (ImportWindowResult, error) {
 			ch := chunks[w.cur.Chunk]
 			var page activities.ListRecordingsResult
 			err := workflow.ExecuteActivity(actx, a.ListRecordings, activities.ListRecordingsInput{
-				TenantID: w.in.TenantID, UserID: user.ID, From: ch.From, To: ch.To, PageToken: w.cur.PageToken,
+				TenantID: w.in.TenantID, Source: w.in.Source, UserID: user.ID, From: ch.From, To: ch.To, PageToken: w.cur.PageToken,
 			}).Get(ctx, &page)
 			if pageTokenExpired(err) {
 				// The page token outlived Zoom's 15 minutes: list the chunk
@@ -223,7 +223,11 @@ func (w *importWindow) archivePage(ctx workflow.Context, user activities.User, m
 // ArchiveFile finds an object archived meanwhile by a webhook's
 // ArchiveMeeting).
 func (w *importWindow) archiveMeeting(ctx workflow.Context, m activities.Meeting) (ArchiveMeetingResult, error) {
-	arch := newMeetingArchiver(w.in.TenantID, w.in.Source, m.UUID, w.in.DownloadRetry)
+	source := w.in.Source
+	if m.Source != "" {
+		source = m.Source // a webinar listed among the meetings
+	}
+	arch := newMeetingArchiver(w.in.TenantID, source, m.UUID, w.in.DownloadRetry)
 	lctx := bookkeepingOptions(ctx)
 	if err := arch.archiveBatch(ctx, lctx, m); err != nil {
 		arch.result.Status = StatusFailed

@@ -3,12 +3,14 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/zoom"
 )
 
@@ -16,12 +18,20 @@ import (
 // tenant's share of Zoom's daily Heavy + Resource-intensive pool and waits
 // on a timer for the 00:00 UTC reset (or a daily 429's Retry-After) when it
 // is spent; it runs the tenant's import schedule, keeps a watermark per
-// source so every window is imported once, orders work in lanes (webhook,
-// scheduled, reconcile), and continues as new with all state in one struct.
+// source so every window is imported once, orders work in lanes (now,
+// scheduled, retry), parks an item that keeps failing, and continues as new
+// with all state in one struct, at the latest every RunLifetime.
+//
+// Tenant runs forever, so it moves to each new build (auto-upgrade) and
+// every change to its command sequence is a new logic version, chosen once
+// per run with workflow.GetVersion (README, Versioning policy).
 func Tenant(ctx workflow.Context, in TenantInput) error {
-	t := &tenant{id: in.TenantID, perRun: in.ImportsPerRun}
+	t := &tenant{id: in.TenantID, perRun: in.ImportsPerRun, lifetime: in.RunLifetime}
 	if t.perRun <= 0 {
 		t.perRun = 200
+	}
+	if t.lifetime <= 0 {
+		t.lifetime = DefaultTenantRunLifetime
 	}
 	if in.State != nil {
 		t.st = *in.State
@@ -35,12 +45,32 @@ func Tenant(ctx workflow.Context, in TenantInput) error {
 	return t.run(ctx)
 }
 
+// DefaultTenantRunLifetime is the longest a Tenant run lasts before it
+// continues as new, idle and paused ones included, so a run never outlives
+// the patches of the code that started it by more than this.
+const DefaultTenantRunLifetime = 72 * time.Hour
+
+// Tenant's logic versions (workflow.GetVersion, once per run).
+const (
+	tenantLogicChange = "tenant-logic"
+	// tenantLogicV1: one deadline timer the loop waits on, re-armed when
+	// its deadline moves (set_policy takes effect at once); a failing item
+	// is parked with backoff instead of blocking its lane; import-now runs
+	// in the now lane, retries in the retry lane; continue-as-new after
+	// RunLifetime.
+	tenantLogicV1     workflow.Version = 1
+	tenantLogicLatest                  = tenantLogicV1
+)
+
 type tenant struct {
 	id        string
 	st        TenantState
+	logic     workflow.Version // this run's logic version
 	running   *WorkItem
-	perRun    int // imports before continue-as-new
-	runs      int // imports made by this run
+	perRun    int           // imports before continue-as-new
+	lifetime  time.Duration // age of a run at which it continues as new
+	runs      int           // imports made by this run
+	wake      deadlineTimer
 	importNow workflow.ReceiveChannel
 	backfill  workflow.ReceiveChannel
 }
@@ -53,7 +83,7 @@ func (t *tenant) signalled() bool { return t.importNow.Len() > 0 || t.backfill.L
 func (t *tenant) drainSignals(ctx workflow.Context) {
 	var now ImportNowSignal
 	for t.importNow.ReceiveAsync(&now) {
-		t.schedule(workflow.Now(ctx).UTC(), "import_now")
+		t.schedule(workflow.Now(ctx).UTC(), "import_now", t.importNowLane())
 	}
 	var s BackfillSignal
 	for t.backfill.ReceiveAsync(&s) {
@@ -71,6 +101,7 @@ func (t *tenant) drainSignals(ctx workflow.Context) {
 }
 
 func (t *tenant) run(ctx workflow.Context) error {
+	t.logic = workflow.GetVersion(ctx, tenantLogicChange, workflow.DefaultVersion, tenantLogicLatest)
 	if t.st.NextRun.IsZero() {
 		t.st.NextRun = workflow.Now(ctx).UTC()
 	}
@@ -80,49 +111,97 @@ func (t *tenant) run(ctx workflow.Context) error {
 		return err
 	}
 	_ = workflow.UpsertTypedSearchAttributes(ctx, AttrTenant.ValueSet(t.id))
+	if t.logic < tenantLogicV1 {
+		return t.runV0(ctx)
+	}
+	return t.runV1(ctx)
+}
+
+// Modes of the loop, each with the deadline it waits for.
+type tenantMode int
+
+const (
+	modePaused    tenantMode = iota // until resumed (or the run's end)
+	modeExhausted                   // until the pool resets
+	modeIdle                        // until the next scheduled run
+	modeWork                        // an item is ready
+)
+
+// runV1 is the loop of logic version 1: work while items are ready;
+// otherwise wait, on one timer, for the earliest of the mode's deadline,
+// the next parked item's retry and the run's end, or for a signal, an
+// update or a policy change that changes the mode or moves the deadline.
+func (t *tenant) runV1(ctx workflow.Context) error {
+	end := workflow.GetInfo(ctx).WorkflowStartTime.UTC().Add(t.lifetime)
 	for {
 		t.drainSignals(ctx)
-		if t.runs >= t.perRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-				return err
-			}
-			t.drainSignals(ctx)
-			st := t.st
-			return workflow.NewContinueAsNewError(ctx, Tenant, TenantInput{TenantID: t.id, Policy: st.Policy, State: &st, ImportsPerRun: t.perRun})
-		}
 		now := workflow.Now(ctx).UTC()
+		if t.runs >= t.perRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested() || !now.Before(end) {
+			return t.continueAsNew(ctx)
+		}
 		t.rollDay(now)
-		switch {
-		case t.st.Paused:
-			// Signals queue work while paused; only resume wakes the loop.
-			if err := workflow.Await(ctx, func() bool { return !t.st.Paused || t.signalled() }); err != nil {
-				return err
-			}
-		case t.exhausted(now):
-			// The pool is spent: sleep to the reset; a resume, a pause or a
-			// policy change (a bigger budget) wakes the loop early.
-			wake := t.resetAt(now)
-			policy := t.st.Policy
-			if _, err := workflow.AwaitWithTimeout(ctx, wake.Sub(now), func() bool {
-				return t.st.Paused || t.st.Policy.DailyPool != policy.DailyPool || t.signalled()
-			}); err != nil {
-				return err
-			}
-		default:
-			item, ok := t.next(now)
-			if !ok {
-				if _, err := workflow.AwaitWithTimeout(ctx, t.st.NextRun.Sub(now), func() bool {
-					return t.st.Paused || t.backlog() > 0 || t.signalled() || !workflow.Now(ctx).Before(t.st.NextRun)
-				}); err != nil {
+		t.unpark(now)
+		mode, deadline := t.plan(now)
+		if mode == modeWork {
+			if item, ok := t.next(now); ok {
+				if err := t.runImport(ctx, item); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := t.runImport(ctx, item); err != nil {
-				return err
+			mode, deadline = modeIdle, t.st.NextRun
+		}
+		wake := t.wakeAt(deadline, end)
+		t.wake.arm(ctx, wake)
+		if err := workflow.Await(ctx, func() bool {
+			if t.wake.fired || t.signalled() {
+				return true
 			}
+			m, d := t.plan(workflow.Now(ctx).UTC())
+			return m != mode || !t.wakeAt(d, end).Equal(wake)
+		}); err != nil {
+			return err
 		}
 	}
+}
+
+// plan says what the loop does now and until when; it changes nothing, so
+// the wait condition can call it to notice a change.
+func (t *tenant) plan(now time.Time) (tenantMode, time.Time) {
+	switch {
+	case t.st.Paused:
+		return modePaused, time.Time{}
+	case t.exhausted(now):
+		return modeExhausted, t.resetAt(now)
+	case t.backlog() > 0 || !now.Before(t.st.NextRun):
+		return modeWork, now
+	default:
+		return modeIdle, t.st.NextRun
+	}
+}
+
+// wakeAt is the earliest of the mode's deadline (zero: none), the next
+// parked item's retry and the run's end.
+func (t *tenant) wakeAt(deadline, end time.Time) time.Time {
+	wake := end
+	for _, at := range []time.Time{deadline, t.nextRetry()} {
+		if !at.IsZero() && at.Before(wake) {
+			wake = at
+		}
+	}
+	return wake
+}
+
+// continueAsNew carries the whole state into a new run, once the handlers
+// have finished and every pending signal is in the state.
+func (t *tenant) continueAsNew(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	t.drainSignals(ctx)
+	st := t.st
+	return workflow.NewContinueAsNewError(ctx, Tenant, TenantInput{TenantID: t.id, Policy: st.Policy, State: &st,
+		ImportsPerRun: t.perRun, RunLifetime: t.lifetime})
 }
 
 // rollDay starts a new budget day at 00:00 UTC.
@@ -160,7 +239,7 @@ func (t *tenant) resetAt(now time.Time) time.Time {
 // scheduled import when it is due.
 func (t *tenant) next(now time.Time) (WorkItem, bool) {
 	if !now.Before(t.st.NextRun) {
-		t.schedule(now, "scheduled")
+		t.schedule(now, "scheduled", LaneScheduled)
 		t.st.NextRun = now.Add(t.st.Policy.Interval)
 	}
 	for lane := range t.st.Lanes {
@@ -172,27 +251,28 @@ func (t *tenant) next(now time.Time) (WorkItem, bool) {
 	return WorkItem{}, false
 }
 
-// schedule enqueues, per source, the window from the day after its
+// schedule enqueues in lane, per source, the window from the day after its
 // watermark (or the lookback) through today, unless one is queued already.
-func (t *tenant) schedule(now time.Time, kind string) {
+func (t *tenant) schedule(now time.Time, kind string, lane int) {
 	today := dayOf(now)
 	for _, src := range t.st.Policy.Sources {
-		if t.queued(src, kind) {
+		if t.queued(src, kind, lane) {
 			continue
 		}
 		from := today.Add(-t.st.Policy.Lookback)
 		if wm, ok := t.st.Watermarks[src]; ok {
 			// Today is imported again until it is over: recordings of a day
-			// keep arriving while it lasts.
-			from = wm
+			// keep arriving while it lasts. Sources whose listings cannot
+			// filter by arrival (phone) re-check a small overlap before it.
+			from = wm.Add(-activities.ListingOverlap(src))
 		}
-		t.st.Lanes[LaneScheduled] = append(t.st.Lanes[LaneScheduled], WorkItem{
-			Lane: LaneScheduled, Kind: kind, Source: src, From: dayOf(from), To: today})
+		t.st.Lanes[lane] = append(t.st.Lanes[lane], WorkItem{
+			Lane: lane, Kind: kind, Source: src, From: dayOf(from), To: today})
 	}
 }
 
-func (t *tenant) queued(source, kind string) bool {
-	for _, it := range t.st.Lanes[LaneScheduled] {
+func (t *tenant) queued(source, kind string, lane int) bool {
+	for _, it := range t.st.Lanes[lane] {
 		if it.Source == source && it.Kind == kind {
 			return true
 		}
@@ -242,12 +322,15 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 			t.st.LastError = err.Error()
 			return nil // drop the item: retrying cannot fix it
 		}
-		// Anything else (Zoom down, credentials revoked): keep the item,
-		// note the error, and try again at the next scheduled run.
+		// Anything else (Zoom down, credentials revoked): keep the item
+		// and note the error. Version 1 parks it, to be retried with
+		// backoff, and goes on with the other items.
 		t.st.LastError = err.Error()
-		t.st.Lanes[item.Lane] = append([]WorkItem{item}, t.st.Lanes[item.Lane]...)
-		t.st.NextRun = workflow.Now(ctx).UTC().Add(t.st.Policy.Interval)
-		return t.idleUntilNextRun(ctx)
+		if t.logic < tenantLogicV1 {
+			return t.failedV0(ctx, item)
+		}
+		t.park(item, err.Error(), workflow.Now(ctx).UTC())
+		return nil
 	}
 	// A resumed import reports its calls since the first run: count only the new ones.
 	spent := res.PoolCalls
@@ -279,14 +362,6 @@ func (t *tenant) runImport(ctx workflow.Context, item WorkItem) error {
 		}
 	}
 	return nil
-}
-
-// idleUntilNextRun waits after a failed import so a broken tenant does not
-// spin; signals, updates and the schedule wake it.
-func (t *tenant) idleUntilNextRun(ctx workflow.Context) error {
-	now := workflow.Now(ctx)
-	_, err := workflow.AwaitWithTimeout(ctx, t.st.NextRun.Sub(now), func() bool { return t.st.Paused || t.signalled() })
-	return err
 }
 
 func addProgress(total *ImportProgress, r ImportProgress) {
@@ -325,6 +400,12 @@ func (t *tenant) registerHandlers(ctx workflow.Context) error {
 		t.st.Paused = false
 		return t.status(workflow.Now(ctx).UTC()), nil
 	}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRelease,
+		func(ctx workflow.Context, r ReleaseRequest) (TenantStatus, error) { return t.release(ctx, r), nil },
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r ReleaseRequest) error { return t.validateRelease(r) }},
+	); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdatePolicy,
@@ -381,6 +462,7 @@ func (t *tenant) status(now time.Time) TenantStatus {
 		ZoomRemaining: b.ZoomRemaining, NextReset: zoom.NextMidnightUTC(now), NextRun: t.st.NextRun,
 		Backlog: map[string]int{}, Watermarks: map[string]time.Time{}, Running: t.running,
 		Imports: t.st.Imports, Totals: t.st.Totals, LastError: t.st.LastError,
+		Parked: slices.Clone(t.st.Parked),
 	}
 	if b.BlockedUntil.After(now) {
 		s.BlockedUntil = b.BlockedUntil

@@ -16,20 +16,24 @@ const (
 	UpdatePause     = "pause"      // PauseRequest → TenantStatus
 	UpdateResume    = "resume"     // ResumeRequest → TenantStatus
 	UpdatePolicy    = "set_policy" // ImportPolicy → TenantStatus
+	UpdateRelease   = "release"    // ReleaseRequest → TenantStatus: retry a parked item now, or drop it
 	QueryStatus     = "status"     // → TenantStatus
 )
 
-// Lanes order the tenant's work: webhook-driven work first, then the
-// scheduled import, then reconciliation.
+// Lanes order the tenant's work: what an operator asked for now
+// (import-now), then the schedule, the backfills and the operators' imports
+// in the order queued, then retries of parked items. (The state's lanes
+// array keeps its three slots: lane 0 was "webhook" and lane 2 "reconcile"
+// before logic version 1, both never filled.)
 const (
-	LaneWebhook = iota
+	LaneNow = iota
 	LaneScheduled
-	LaneReconcile
+	LaneRetry
 	laneCount
 )
 
 // LaneNames name the lanes in status output.
-var LaneNames = [laneCount]string{"webhook", "scheduled", "reconcile"}
+var LaneNames = [laneCount]string{"now", "scheduled", "retry"}
 
 // ImportPolicy is a tenant's import schedule (Verba's "import policy
 // schedule") and its share of Zoom's daily Heavy + Resource-intensive pool.
@@ -80,8 +84,8 @@ func (p ImportPolicy) Validate() error {
 		return fmt.Errorf("policy: meeting_log_page_size %d is outside 1–300", p.MeetingLogPageSize)
 	}
 	for _, s := range p.Sources {
-		if s != "meeting" {
-			return fmt.Errorf("policy: source %q cannot be imported yet (meeting only)", s)
+		if s != "meeting" && s != "phone" {
+			return fmt.Errorf("policy: source %q cannot be imported yet (meeting or phone)", s)
 		}
 	}
 	return nil
@@ -95,6 +99,9 @@ type TenantInput struct {
 	// ImportsPerRun bounds the imports one run makes before it continues as
 	// new (default 200), besides the server's own suggestion.
 	ImportsPerRun int `json:"imports_per_run,omitempty"`
+	// RunLifetime bounds a run's age, idle or paused (default
+	// DefaultTenantRunLifetime).
+	RunLifetime time.Duration `json:"run_lifetime,omitempty"`
 }
 
 // WorkItem is one unit of the tenant's work in a lane.
@@ -114,6 +121,11 @@ type WorkItem struct {
 	SkipMeetingLog        bool          `json:"skip_meeting_log,omitempty"`
 	MaxConcurrentArchives int           `json:"max_concurrent_archives,omitempty"`
 	DownloadRetry         DownloadRetry `json:"download_retry,omitzero"`
+	// Attempts, Error and RetryAt describe a parked item: the imports that
+	// failed, the last error, and when it goes to the retry lane.
+	Attempts int       `json:"attempts,omitempty"`
+	Error    string    `json:"error,omitempty"`
+	RetryAt  time.Time `json:"retry_at,omitzero"`
 }
 
 // movesWatermark reports whether a finished item advances its source's
@@ -149,6 +161,10 @@ type TenantState struct {
 	// workflow IDs apart from those of an earlier tenant workflow.
 	ImportSeq int    `json:"import_seq,omitempty"`
 	ImportTag string `json:"import_tag,omitempty"`
+	// Parked holds the items whose import failed, each retried after its
+	// RetryAt; ParkSeq numbers the IDs (p{n}) of those that had none.
+	Parked  []WorkItem `json:"parked,omitempty"`
+	ParkSeq int        `json:"park_seq,omitempty"`
 }
 
 // ImportNowSignal asks for an import of every source up to today.
@@ -179,8 +195,8 @@ type ImportRequest struct {
 // Validate refuses a request the tenant cannot run.
 func (r ImportRequest) Validate() error {
 	switch {
-	case r.Source != "" && r.Source != "meeting":
-		return fmt.Errorf("import: source %q cannot be imported yet (meeting only)", r.Source)
+	case r.Source != "" && r.Source != "meeting" && r.Source != "phone":
+		return fmt.Errorf("import: source %q cannot be imported yet (meeting or phone)", r.Source)
 	case r.From.IsZero() || r.To.IsZero():
 		return fmt.Errorf("import: the window needs both from and to dates")
 	case dayOf(r.To).Before(dayOf(r.From)):
@@ -212,6 +228,13 @@ type PauseRequest struct {
 // ResumeRequest resumes a paused tenant.
 type ResumeRequest struct{}
 
+// ReleaseRequest is the release update's input: the parked item (its ID in
+// the status's parked list) is retried now, or dropped with Drop.
+type ReleaseRequest struct {
+	ID   string `json:"id"`
+	Drop bool   `json:"drop,omitempty"`
+}
+
 // TenantStatus answers QueryStatus and the updates.
 type TenantStatus struct {
 	TenantID      string               `json:"tenant_id"`
@@ -230,4 +253,5 @@ type TenantStatus struct {
 	Imports       int                  `json:"imports"`
 	Totals        ImportProgress       `json:"totals"`
 	LastError     string               `json:"last_error,omitempty"`
+	Parked        []WorkItem           `json:"parked,omitempty"`
 }

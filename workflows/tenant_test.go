@@ -20,6 +20,11 @@ type importCall struct {
 
 // tenantEnv runs Tenant with ImportWindow mocked by fn, from start (UTC).
 func tenantEnv(t *testing.T, start time.Time, fn func(n int, in ImportWindowInput) ImportWindowResult) (*testsuite.TestWorkflowEnvironment, *[]importCall) {
+	return tenantEnvE(t, start, func(n int, in ImportWindowInput) (ImportWindowResult, error) { return fn(n, in), nil })
+}
+
+// tenantEnvE is tenantEnv with imports that may fail.
+func tenantEnvE(t *testing.T, start time.Time, fn func(n int, in ImportWindowInput) (ImportWindowResult, error)) (*testsuite.TestWorkflowEnvironment, *[]importCall) {
 	env, _ := newEnv(t)
 	env.RegisterWorkflow(Tenant)
 	env.SetStartTime(start)
@@ -27,7 +32,7 @@ func tenantEnv(t *testing.T, start time.Time, fn func(n int, in ImportWindowInpu
 	env.OnWorkflow(ImportWindow, mock.Anything, mock.Anything).Return(
 		func(ctx workflow.Context, in ImportWindowInput) (ImportWindowResult, error) {
 			calls = append(calls, importCall{at: workflow.Now(ctx).UTC(), id: workflow.GetInfo(ctx).WorkflowExecution.ID, in: in})
-			return fn(len(calls), in), nil
+			return fn(len(calls), in)
 		})
 	return env, &calls
 }
@@ -307,7 +312,7 @@ func TestTenantImportUpdateRejectsBadRequests(t *testing.T) {
 	}
 	require.ErrorContains(t, *errs["backwards"], "ends before it starts")
 	require.ErrorContains(t, *errs["no from"], "needs both from and to")
-	require.ErrorContains(t, *errs["webinar"], `source "webinar" cannot be imported yet (meeting only)`)
+	require.ErrorContains(t, *errs["webinar"], `source "webinar" cannot be imported yet (meeting or phone)`)
 	require.Len(t, *calls, 1, "only the scheduled import ran")
 }
 

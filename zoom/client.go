@@ -112,6 +112,7 @@ type Client struct {
 
 	Users        *UsersService
 	Recordings   *RecordingsService
+	Phone        *PhoneService // Zoom Phone call recordings (phone.go)
 	Meetings     *MeetingsService
 	PastMeetings *PastMeetingsService
 	Dashboards   *DashboardsService
@@ -187,6 +188,7 @@ func newClient(cfg Config) (*Client, error) {
 	c.common.client = c
 	c.Users = (*UsersService)(&c.common)
 	c.Recordings = (*RecordingsService)(&c.common)
+	c.Phone = (*PhoneService)(&c.common)
 	c.Meetings = (*MeetingsService)(&c.common)
 	c.PastMeetings = (*PastMeetingsService)(&c.common)
 	c.Dashboards = (*DashboardsService)(&c.common)

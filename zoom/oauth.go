@@ -1,6 +1,7 @@
 package zoom
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -87,7 +88,7 @@ func (s *s2sTokenSource) Token() (*oauth2.Token, error) {
 	if resp.StatusCode/100 != 2 || ans.AccessToken == "" {
 		te := &TokenError{AccountID: s.accountID, URL: s.tokenURL, StatusCode: resp.StatusCode, Code: ans.Error, Reason: firstNonEmpty(ans.Reason, ans.Message)}
 		if jsonErr != nil {
-			te.Reason = snippet(body, 200)
+			te.Reason = tokenAnswerSnippet(body)
 		}
 		if resp.StatusCode/100 == 2 && te.Code == "" {
 			te.Code = "no_access_token"
@@ -187,6 +188,15 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // snippet returns up to n bytes of b as a trimmed single-line string.
+// tokenAnswerSnippet quotes an unreadable token answer, unless it may hold a
+// token (a truncated success): errors end up in logs and workflow history.
+func tokenAnswerSnippet(body []byte) string {
+	if bytes.Contains(body, []byte("token")) {
+		return fmt.Sprintf("unreadable answer of %d bytes (not quoted: it may hold a token)", len(body))
+	}
+	return snippet(body, 200)
+}
+
 func snippet(b []byte, n int) string {
 	if len(b) > n {
 		b = b[:n]

@@ -111,11 +111,13 @@ func (h *botHub) deliverOne(b *bot, st BotStatusChange) bool {
 	}
 	body, msgID := b.webhookBody(st), newMessageID()
 	first := h.s.clock.Now()
+	// An attempt is counted once its outcome is settled (and, on failure,
+	// its retry's due time fixed), so a caller that sees the count and then
+	// moves the simulated clock always moves it past that due time.
 	for attempt := 0; ; attempt++ {
-		h.count(b, func(s *BotWebhookStats) { s.Attempts++ })
 		err := h.attemptWebhook(b, msgID, body)
 		if err == nil {
-			h.count(b, func(s *BotWebhookStats) { s.Sent++ })
+			h.count(b, func(s *BotWebhookStats) { s.Attempts++; s.Sent++ })
 			return true
 		}
 		if ctx.Err() != nil {
@@ -126,10 +128,11 @@ func (h *botHub) deliverOne(b *bot, st BotStatusChange) bool {
 			due = h.s.clock.Now().Add(h.retryDelays[attempt])
 		}
 		if due.IsZero() || due.Sub(first) > botWebhookRetryWindow {
-			h.count(b, func(s *BotWebhookStats) { s.Failed++ })
+			h.count(b, func(s *BotWebhookStats) { s.Attempts++; s.Failed++ })
 			h.s.log.Warn("zoomsim bot webhook given up", "bot", b.id, "code", st.Code, "err", err)
 			return true
 		}
+		h.count(b, func(s *BotWebhookStats) { s.Attempts++ })
 		h.s.log.Debug("zoomsim bot webhook failed; will retry", "bot", b.id, "code", st.Code, "attempt", attempt+1, "due", due, "err", err)
 		if !h.sleepSim(ctx, due) {
 			return false

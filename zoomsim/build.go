@@ -91,6 +91,9 @@ func (w *world) addAccount(d deriver, i int, sa *ScenarioAccount, meetingUUIDs m
 			return nil, fmt.Errorf("live_meetings[%d]: %w", k, err)
 		}
 	}
+	if err := w.addPhoneCalls(d, a, i, sa); err != nil {
+		return nil, err
+	}
 	sortNewestFirst(a.meetings)
 	for _, ms := range a.meetingsByID {
 		sortNewestFirst(ms)

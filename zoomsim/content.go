@@ -75,6 +75,8 @@ func newBinaryContent(k contentKey, sec [32]byte) *binaryContent {
 		c.head = mediaHeader(k.size, "isom", 0x200, "isom", "iso2", "avc1", "mp41")
 	case "M4A":
 		c.head = mediaHeader(k.size, "M4A ", 0, "M4A ", "mp42", "isom")
+	case "MP3":
+		c.head = mp3Header
 	}
 	return c
 }

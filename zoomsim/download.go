@@ -216,6 +216,8 @@ func mimeType(f *recFile) string {
 		return "video/mp4"
 	case "M4A":
 		return "audio/mp4"
+	case "MP3":
+		return "audio/mpeg"
 	case "VTT":
 		return "text/vtt"
 	case "TXT":

@@ -40,6 +40,17 @@ type GenerateRequest struct {
 	LiveMeetings []ScenarioLiveMeeting `json:"live_meetings,omitempty"`
 	// ParticipantAudio adds per-participant audio files to some meetings.
 	ParticipantAudio bool `json:"participant_audio,omitempty"`
+	// PhoneCalls adds Zoom Phone call recordings per account, dated in the
+	// same window (drawn from their own random stream: the meetings stay
+	// as they were without them).
+	PhoneCalls int `json:"phone_calls,omitempty"`
+	// Webinars adds webinar recordings (types 5, 6 and 9) per account, from
+	// their own random stream too.
+	Webinars int `json:"webinars,omitempty"`
+	// UserSettings sets the recording settings of the first account's
+	// users by position (entry i for user i; null or missing entries keep
+	// the defaults), e.g. a host whose local recording is off.
+	UserSettings []*ScenarioUserSettings `json:"user_settings,omitempty"`
 }
 
 var (
@@ -91,7 +102,16 @@ func generate(req GenerateRequest, now time.Time) (Scenario, error) {
 			company += fmt.Sprint(i / len(companies))
 		}
 		sa.Users = genUsers(r, company, g.Users)
+		if i == 0 {
+			for j, st := range g.UserSettings {
+				if j < len(sa.Users) {
+					sa.Users[j].Settings = st
+				}
+			}
+		}
 		sa.Meetings = genMeetings(r, &g, sa.Users, from, days, stringRatio, oddRatio)
+		sa.Meetings = append(sa.Meetings, genWebinars(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/webinar/%d", i)), &g, sa.Users, from, days)...)
+		sa.PhoneCalls = genPhoneCalls(deriver{seed: g.Seed}.rng(fmt.Sprintf("generate/phone/%d", i)), g.PhoneCalls, sa.Users, from, days)
 		sc.Accounts = append(sc.Accounts, sa)
 	}
 	markProcessing(r, sc.Accounts, g.ProcessingFiles, now)

@@ -36,6 +36,10 @@ type account struct {
 	meetingByUUID  map[string]*meeting
 	meetingsByID   map[int64][]*meeting  // instances, newest first
 	meetingsByHost map[string][]*meeting // host id → newest first
+
+	phoneCalls []*phoneCall          // Zoom Phone recordings, newest first (phone.go)
+	phoneByKey map[string]*phoneCall // by download key
+	phoneByID  map[string]*phoneCall // by recording id
 }
 
 // findUser resolves a path userId: a user id, an email address, or "me" (the

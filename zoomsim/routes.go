@@ -25,6 +25,7 @@ func (s *Server) routes() http.Handler {
 	s.rest(mux, "GET /v2/metrics/meetings/{meetingId}/participants", labelHeavy, s.listDashboardParticipants)
 	s.rest(mux, "GET /v2/past_meetings/{meetingId}/participants", labelMedium, s.listPastMeetingParticipants)
 	s.rest(mux, "GET /v2/archive_files", labelMedium, s.listArchiveFiles)
+	s.phoneRoutes(mux) // /v2/phone/recordings, /v2/phone/users/{id}/recordings, MP3 downloads (phone_http.go)
 	mux.HandleFunc("/v2/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, 404, "Not found")
 	})
@@ -53,6 +54,7 @@ func (s *Server) routes() http.Handler {
 	s.webhookRoutes(mux)   // GET/POST /_sim/webhooks, POST /_sim/webhooks/send
 	s.userOAuthRoutes(mux) // /oauth/authorize, user grants, /v2/users/{id}/settings, /v2/meetings/{id}[/jointoken/local_recording]
 	s.botRoutes(mux)       // /api/v1/bot/..., bot media downloads, /_sim/bots
+	s.rtmsRoutes(mux)      // /_sim/rtms/..., RTMS signalling and media WebSockets /rtms/{server}/...
 	return s.logged(mux)
 }
 

@@ -38,6 +38,8 @@ type ScenarioAccount struct {
 	Plan               string            `json:"plan,omitempty"` // "business" (default) or "pro"
 	Users              []ScenarioUser    `json:"users"`
 	Meetings           []ScenarioMeeting `json:"meetings"`
+	// PhoneCalls are Zoom Phone call recordings (phone.go).
+	PhoneCalls []ScenarioPhoneCall `json:"phone_calls,omitempty"`
 	// RateLimits optionally overrides the plan's rate limits, e.g.
 	// {"daily_pool": 50, "per_second": {"Light": 5}}.
 	RateLimits *RateLimits `json:"rate_limits,omitempty"`
@@ -84,6 +86,8 @@ type ScenarioMeeting struct {
 	// belongs to: webhooks show it as object.start_time (Zoom does, days
 	// before the instance) while recording_start stays the instance's.
 	SeriesStartTime *time.Time `json:"series_start_time,omitempty"`
+	// RTMS makes the meeting stream over RTMS (rtms_scenario.go).
+	RTMS *ScenarioRTMS `json:"rtms,omitempty"`
 }
 
 // ScenarioFile is one recording file of a meeting.

@@ -57,6 +57,10 @@ type Server struct {
 	signKey []byte // signs /rec/file redirect URLs
 	handler http.Handler
 
+	// RTMS streams (rtms_hub.go), made on first use.
+	rtms     *rtmsHub
+	rtmsOnce sync.Once
+
 	mu    sync.RWMutex
 	state *world
 

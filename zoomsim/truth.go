@@ -15,6 +15,8 @@ type Truth struct {
 	Conversations []TruthConversation `json:"conversations"`
 	// Bots are the bots created since the scenario was loaded (bots_hub.go).
 	Bots []BotTruth `json:"bots"`
+	// RTMS are the RTMS streams started (rtms_hub.go).
+	RTMS []RTMSTruth `json:"rtms"`
 }
 
 // TruthFile is one file. FileID is the simulator's own id, also where Zoom
@@ -54,6 +56,8 @@ type TruthConversation struct {
 	Duration         int    `json:"duration"`
 	FileCount        int    `json:"file_count"`
 	TotalSize        int64  `json:"total_size"`
+	// Call is a Zoom Phone recording's call (source "phone").
+	Call *TruthCall `json:"call,omitempty"`
 }
 
 const sourceMeeting = "meeting"
@@ -69,13 +73,13 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 	for _, a := range wd.accounts {
 		for _, m := range a.meetings {
 			conv := TruthConversation{
-				AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+				AccountID: a.ID, Source: m.source(), ConversationUUID: m.UUID, MeetingID: m.ID,
 				HostID: m.Host.ID, HostEmail: m.Host.Email, Topic: m.Topic, Type: m.Type,
 				StartTime: zoomTime(m.StartTime), Duration: m.Duration,
 			}
 			for _, f := range m.allFiles() {
 				t.Files = append(t.Files, TruthFile{
-					AccountID: a.ID, Source: sourceMeeting, ConversationUUID: m.UUID, MeetingID: m.ID,
+					AccountID: a.ID, Source: m.source(), ConversationUUID: m.UUID, MeetingID: m.ID,
 					FileID: f.ID, FileType: f.FileType, FileExtension: f.FileExtension, RecordingType: f.RecordingType,
 					ParticipantAudio: f.Participant, Status: f.status(now), Size: f.Size,
 					DownloadURL:        base + "/rec/download/" + f.Opaque,
@@ -87,11 +91,13 @@ func (s *Server) truth(base string, withSHA bool) Truth {
 			}
 			t.Conversations = append(t.Conversations, conv)
 		}
+		t.Files, t.Conversations = s.phoneTruth(a, base, now, t.Files, t.Conversations)
 	}
 	if withSHA {
 		s.fillDigests(wd, t.Files)
 	}
 	t.Bots = s.bots.state().Bots
+	t.RTMS = s.rtmsHub().truth()
 	return t
 }
 

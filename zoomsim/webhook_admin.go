@@ -180,11 +180,11 @@ func (s *Server) SetWebhook(req WebhookSubscriptionRequest) (WebhookSubscription
 	}
 	events := slices.Clone(req.Events)
 	if len(events) == 0 {
-		events = slices.Clone(webhookEventNames)
+		events = subscribableEvents()
 	}
 	for _, e := range events {
-		if !slices.Contains(webhookEventNames, e) {
-			return WebhookSubscription{}, fmt.Errorf("event %q is not one the simulator sends (%v)", e, webhookEventNames)
+		if !slices.Contains(subscribableEvents(), e) {
+			return WebhookSubscription{}, fmt.Errorf("event %q is not one the simulator sends (%v)", e, subscribableEvents())
 		}
 	}
 	if err := h.validateURL(a, req.URL); err != nil {

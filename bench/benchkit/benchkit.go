@@ -58,7 +58,11 @@ func FreeAddr() string {
 // Env is the environment of the benchmark's worker and starter: the stack's
 // own, with the given overrides (KEY=value).
 func Env(overrides ...string) []string {
-	return append(os.Environ(), overrides...)
+	// Benchmarks run workers on task queues of their own: unversioned, so
+	// they do not each leave a Worker Deployment on the server (at most 100
+	// per namespace). An override may turn versioning back on.
+	env := append(os.Environ(), "MEETVAULT_DEPLOYMENT_VERSIONING=false")
+	return append(env, overrides...)
 }
 
 // Worker runs bin/workers with env until Stop.
@@ -99,7 +103,9 @@ func PeakRSS(pid int) int64 {
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(line, "VmHWM:") {
 			var kib int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kib)
+			if _, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kib); err != nil {
+				return -1
+			}
 			return kib
 		}
 	}

@@ -34,6 +34,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/zoomsim"
 )
 
@@ -148,10 +149,17 @@ func run(meetings, users, runs int, bin string, latency benchkit.Latency) error 
 		return err
 	}
 	defer w.Stop()
-	secret, _ := os.CreateTemp("", "secret")
-	secret.WriteString(acc.ClientSecret)
-	secret.Close()
+	secret, err := os.CreateTemp("", "secret")
+	if err != nil {
+		return err
+	}
 	defer os.Remove(secret.Name())
+	if _, err := secret.WriteString(acc.ClientSecret); err != nil {
+		return err
+	}
+	if err := secret.Close(); err != nil {
+		return err
+	}
 	addTenant := func(id string) error {
 		_, err := benchkit.Starter(bin, env, "tenant", "add", "--id", id, "--account-id", acc.AccountID,
 			"--client-id", acc.ClientID, "--client-secret-file", secret.Name(), "--users", host)
@@ -269,7 +277,12 @@ func Bare(ctx workflow.Context, n int) error {
 }
 
 func bareCeiling(ctx context.Context, n int) (float64, error) {
-	c, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")})
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")}
+	// The baseline pays for the same payload encryption as the pipeline.
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return 0, err
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return 0, err
 	}

@@ -35,6 +35,7 @@ import (
 
 	"github.com/meetvault/meetvault/activities"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoom"
 	"github.com/meetvault/meetvault/zoomsim"
@@ -116,7 +117,12 @@ func run(n, conc int, flood time.Duration, bin string, latency benchkit.Latency)
 	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"); err != nil {
 		return err
 	}
-	tc, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS"), Namespace: namespace})
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS"), Namespace: namespace}
+	// The bare baseline encrypts its payloads like the ingress does.
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return err
+	}
+	tc, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -293,8 +299,12 @@ wrk.headers["x-zm-signature"] = "v0=%s"
 		return wrkResult{}, err
 	}
 	defer os.Remove(f.Name())
-	f.WriteString(script)
-	f.Close()
+	if _, err := f.WriteString(script); err != nil {
+		return wrkResult{}, err
+	}
+	if err := f.Close(); err != nil {
+		return wrkResult{}, err
+	}
 	out, err := exec.Command("wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns),
 		"-d", fmt.Sprintf("%ds", int(d.Seconds())), "-s", f.Name(), url).CombinedOutput()
 	if err != nil {
