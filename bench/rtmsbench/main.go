@@ -27,6 +27,7 @@ import (
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -120,7 +121,13 @@ func run(n, seconds, ramp int, bin string, latency benchkit.Latency) error {
 	if _, err := sim.SetWebhook(zoomsim.WebhookSubscriptionRequest{AccountID: acct.AccountID, URL: "http://" + ingress + "/webhooks/zoom/" + tenant}); err != nil {
 		return err
 	}
-	tc, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")})
+	// The worker encrypts payloads when the stack has codec keys; read the
+	// RTMSCapture results with the same codec.
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")}
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return err
+	}
+	tc, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return err
 	}
