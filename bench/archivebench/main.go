@@ -5,6 +5,11 @@
 // SDK's transfer manager, in the same run. It prints throughput for both and
 // the worker's peak RSS (VmHWM). Run it through `make bench` (needs the
 // embedded stack's infrastructure and .dev/env).
+//
+// The simulator answers its /v2 API with a simulated internet round trip
+// (-latency, on by default). Both sides pay it the same way: each lists the
+// user's recordings (Medium) to learn the download URL before downloading;
+// downloads themselves are not delayed.
 package main
 
 import (
@@ -36,8 +41,14 @@ func main() {
 	size := flag.Int64("size", 2<<30, "bytes of the recording")
 	runs := flag.Int("runs", 3, "runs of each side (alternating); the median is reported")
 	bin := flag.String("bin", "bin", "directory holding the workers and starter binaries")
+	latencyFlag := flag.String("latency", benchkit.DefaultLatency, `simulated Zoom API latency per rate-limit label, "Label=min-max,..." in ms, or "off"`)
 	flag.Parse()
-	if err := run(*size, *runs, *bin); err != nil {
+	latency, err := benchkit.ParseLatency(*latencyFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench archive:", err)
+		os.Exit(2)
+	}
+	if err := run(*size, *runs, *bin, latency); err != nil {
 		fmt.Fprintln(os.Stderr, "bench archive:", err)
 		os.Exit(1)
 	}
@@ -48,7 +59,7 @@ type sample struct {
 	rssKiB  int64
 }
 
-func run(size int64, runs int, bin string) error {
+func run(size int64, runs int, bin string, latency benchkit.Latency) error {
 	ctx := context.Background()
 	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_S3_ENDPOINT", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY"); err != nil {
 		return err
@@ -64,6 +75,10 @@ func run(size int64, runs int, bin string) error {
 	if err := post(sim.URL()+"/_sim/scenario", scenario); err != nil {
 		return err
 	}
+	if err := latency.Apply(sim.URL()); err != nil {
+		return err
+	}
+	fmt.Printf("simulated Zoom API latency: %s\n", latency)
 	fmt.Printf("computing the simulator's sha256 of the %d-byte file...\n", size)
 	truth := sim.Truth(true)
 	if len(truth.Files) != 1 {
@@ -73,7 +88,7 @@ func run(size int64, runs int, bin string) error {
 
 	var raw, pipe []sample
 	for i := 0; i < runs; i++ {
-		r, err := rawCopy(ctx, sim, want.DownloadURL, size, want.SHA256, i)
+		r, err := rawCopy(ctx, sim, size, want.SHA256, i)
 		if err != nil {
 			return fmt.Errorf("raw copy: %w", err)
 		}
@@ -95,8 +110,8 @@ func run(size int64, runs int, bin string) error {
 	fmt.Printf("| what (%s, median of %d) | seconds | MB/s |\n|---|---|---|\n", human(size), runs)
 	fmt.Printf("| raw copy: Go GET → S3 transfer manager (16 MiB parts, 4 in flight) | %.2f | %.0f |\n", r.seconds, mbps(size, r.seconds))
 	fmt.Printf("| meetvault import (starter → Temporal → worker → S3 + Postgres) | %.2f | %.0f |\n", p.seconds, mbps(size, p.seconds))
-	fmt.Printf("\npipeline / raw copy: %.0f%%   worker peak RSS (VmHWM, max of runs): %.1f MiB\n",
-		100*r.seconds/p.seconds, float64(peak)/1024)
+	fmt.Printf("\npipeline / raw copy: %.0f%%   worker peak RSS (VmHWM, max of runs): %.1f MiB   API latency: %s\n",
+		100*r.seconds/p.seconds, float64(peak)/1024, latency)
 	return nil
 }
 
@@ -142,9 +157,11 @@ func ensureBucket(ctx context.Context, c *s3.Client, bucket string) error {
 	return nil
 }
 
-// rawCopy streams the file from the simulator into S3 with the SDK's
-// transfer manager: the floor any archiver on this machine pays.
-func rawCopy(ctx context.Context, sim *zoomsim.Server, downloadURL string, size int64, want string, i int) (sample, error) {
+// rawCopy lists the user's recordings for the download URL (as any archiver
+// must, paying the same API latency as the pipeline's listing) and streams
+// the file from the simulator into S3 with the SDK's transfer manager: the
+// floor any archiver on this machine pays.
+func rawCopy(ctx context.Context, sim *zoomsim.Server, size int64, want string, i int) (sample, error) {
 	acc := sim.Accounts()[0]
 	token, err := s2sToken(sim.URL(), acc.AccountID, acc.ClientID, acc.ClientSecret)
 	if err != nil {
@@ -160,6 +177,10 @@ func rawCopy(ctx context.Context, sim *zoomsim.Server, downloadURL string, size 
 		o.Concurrency = 4
 	})
 	start := time.Now()
+	downloadURL, err := listedDownloadURL(ctx, sim.URL(), token, acc.Users[0].ID)
+	if err != nil {
+		return sample{}, err
+	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, downloadURL, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -180,6 +201,33 @@ func rawCopy(ctx context.Context, sim *zoomsim.Server, downloadURL string, size 
 	}
 	_, _ = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	return sample{seconds: elapsed}, nil
+}
+
+// listedDownloadURL lists the user's October recordings and returns the one
+// file's download URL.
+func listedDownloadURL(ctx context.Context, base, token, userID string) (string, error) {
+	u := base + "/v2/users/" + url.PathEscape(userID) + "/recordings?from=2026-10-01&to=2026-10-31"
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Meetings []struct {
+			RecordingFiles []struct {
+				DownloadURL string `json:"download_url"`
+			} `json:"recording_files"`
+		} `json:"meetings"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		return "", fmt.Errorf("listing %s: %s: %w", u, resp.Status, err)
+	}
+	if len(list.Meetings) != 1 || len(list.Meetings[0].RecordingFiles) != 1 {
+		return "", fmt.Errorf("listing %s: want one meeting with one file, got %+v", u, list)
+	}
+	return list.Meetings[0].RecordingFiles[0].DownloadURL, nil
 }
 
 func s2sToken(base, account, id, secret string) (string, error) {

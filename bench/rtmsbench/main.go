@@ -6,6 +6,10 @@
 //
 //	source .dev/env; go build -o bin/ ./workers ./starter
 //	go run ./bench/rtmsbench -bin bin -streams 100,500 -seconds 30
+//
+// The simulator answers its /v2 API with a simulated internet round trip
+// (-latency, on by default, as in the other benchmarks); the RTMS media and
+// the webhooks themselves are not delayed.
 package main
 
 import (
@@ -23,6 +27,7 @@ import (
 
 	"github.com/meetvault/meetvault/archive"
 	"github.com/meetvault/meetvault/bench/benchkit"
+	"github.com/meetvault/meetvault/codec"
 	"github.com/meetvault/meetvault/workflows"
 	"github.com/meetvault/meetvault/zoomsim"
 )
@@ -32,7 +37,14 @@ func main() {
 	seconds := flag.Int("seconds", 90, "length of every stream")
 	ramp := flag.Int("ramp", 10, "streams started per second (Zoom's webhooks reach one URL one at a time in the simulator)")
 	bin := flag.String("bin", "bin", "directory holding the workers and starter binaries")
+	latencyFlag := flag.String("latency", benchkit.DefaultLatency, `simulated Zoom API latency per rate-limit label, "Label=min-max,..." in ms, or "off"`)
 	flag.Parse()
+	latency, err := benchkit.ParseLatency(*latencyFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rtmsbench:", err)
+		os.Exit(2)
+	}
+	fmt.Printf("simulated Zoom API latency: %s\n", latency)
 	fmt.Printf("| streams | byte-exact | frames sent | frames lost | worker CPU (steady) | CPU per stream | worker RSS (peak) | RSS per stream |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range strings.Split(*streams, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -40,14 +52,15 @@ func main() {
 			fmt.Fprintln(os.Stderr, "rtmsbench: -streams:", err)
 			os.Exit(2)
 		}
-		if err := run(n, *seconds, *ramp, *bin); err != nil {
+		if err := run(n, *seconds, *ramp, *bin, latency); err != nil {
 			fmt.Fprintln(os.Stderr, "rtmsbench:", err)
 			os.Exit(1)
 		}
 	}
+	fmt.Printf("\nAPI latency: %s\n", latency)
 }
 
-func run(n, seconds, ramp int, bin string) error {
+func run(n, seconds, ramp int, bin string, latency benchkit.Latency) error {
 	ctx := context.Background()
 	if err := benchkit.RequireEnv("MEETVAULT_DATABASE_URL", "MEETVAULT_TEMPORAL_ADDRESS", "MEETVAULT_SECRET_KEY", "MEETVAULT_S3_ENDPOINT"); err != nil {
 		return err
@@ -69,6 +82,9 @@ func run(n, seconds, ramp int, bin string) error {
 		return err
 	}
 	defer sim.Close()
+	if err := latency.Apply(sim.URL()); err != nil {
+		return err
+	}
 
 	dbURL, drop, err := benchkit.Database(ctx, "bench_rtms_"+runID)
 	if err != nil {
@@ -105,7 +121,13 @@ func run(n, seconds, ramp int, bin string) error {
 	if _, err := sim.SetWebhook(zoomsim.WebhookSubscriptionRequest{AccountID: acct.AccountID, URL: "http://" + ingress + "/webhooks/zoom/" + tenant}); err != nil {
 		return err
 	}
-	tc, err := client.DialContext(ctx, client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")})
+	// The worker encrypts payloads when the stack has codec keys; read the
+	// RTMSCapture results with the same codec.
+	opts := client.Options{HostPort: os.Getenv("MEETVAULT_TEMPORAL_ADDRESS")}
+	if _, err := codec.ApplyFromEnv(&opts); err != nil {
+		return err
+	}
+	tc, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return err
 	}
