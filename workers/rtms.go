@@ -68,6 +68,9 @@ func registerRTMS(d *deps, cfg config.Config, main worker.Worker, dep worker.Dep
 		// 10 s per stream reaches the server (its timeout is 30 s).
 		MaxHeartbeatThrottleInterval: 10 * time.Second,
 		WorkerStopTimeout:            cfg.Worker.ShutdownGrace,
+		// The capture queue polls as the same deployment version as the
+		// others: the worker promotes its build once all four are seen.
+		DeploymentOptions: dep,
 	})
 	w.RegisterActivity(acts.CaptureRTMS)
 	return w, nil
