@@ -62,16 +62,22 @@ func registerRTMS(d *deps, cfg config.Config, main worker.Worker, dep worker.Dep
 	acts := &activities.RTMSActivities{Store: d.store, Archive: d.archive, Config: rc, Logger: log}
 	main.RegisterActivity(acts.FinishRTMS)
 	main.RegisterActivity(acts.RevokeRTMS)
-	w := worker.New(d.temporal, workflows.RTMSTaskQueue(cfg.Temporal.TaskQueue), worker.Options{
+	w := worker.New(d.temporal, workflows.RTMSTaskQueue(cfg.Temporal.TaskQueue), rtmsWorkerOptions(s, cfg, dep))
+	w.RegisterActivity(acts.CaptureRTMS)
+	return w, nil
+}
+
+// rtmsWorkerOptions are the capture queue's worker options.
+func rtmsWorkerOptions(s rtmsSettings, cfg config.Config, dep worker.DeploymentOptions) worker.Options {
+	return worker.Options{
 		MaxConcurrentActivityExecutionSize: s.MaxStreams,
 		// Heartbeats carry the capture's durable state: at most one every
 		// 10 s per stream reaches the server (its timeout is 30 s).
 		MaxHeartbeatThrottleInterval: 10 * time.Second,
 		WorkerStopTimeout:            cfg.Worker.ShutdownGrace,
 		// The capture queue polls as the same deployment version as the
-		// others: the worker promotes its build once all four are seen.
+		// others: the worker promotes its build only once the server has
+		// seen all four queues poll as it.
 		DeploymentOptions: dep,
-	})
-	w.RegisterActivity(acts.CaptureRTMS)
-	return w, nil
+	}
 }
