@@ -44,6 +44,32 @@ echo "==> meeting bot: the host turned recording requests off; the bot says why 
 # meanwhile, whose join token would record without asking.)
 bin/starter bot join --tenant demo --meeting-url 'https://zoom.us/j/86000000002?pwd=demo' \
 	--consent-timeout 30s --poll-interval 5s --no-join-token --wait || true
+echo
+echo "==> RTMS: a meeting's real-time media captured without a bot (audio, transcript)"
+# Zoom announces the stream by webhook (meeting.rtms_started); the ingress
+# starts RTMSCapture, which connects, records until meeting.rtms_stopped and
+# files the media under the meeting's conversation.
+# first JSON string value of key $1 on standard input
+first() { grep -o "\"$1\":\"[^\"]*\"" | sed -n '1s/.*:"\(.*\)"/\1/p'; }
+account=$(curl -fsS "$MEETVAULT_SIM_URL/_sim/accounts" | first account_id)
+curl -fsS -X POST -H 'Content-Type: application/json' "$MEETVAULT_SIM_URL/_sim/webhooks" >/dev/null \
+	-d '{"account_id":"'"$account"'","url":"'"$MEETVAULT_PUBLIC_URL"'/webhooks/zoom/demo"}'
+meeting=$(curl -fsS "$MEETVAULT_SIM_URL/_sim/truth" | first conversation_uuid)
+# Audio segments archived so far (an earlier demo's capture counts too).
+wavs() { bin/starter report --tenant demo | awk '$1 == "WAV" { print $2; found = 1 } END { if (!found) print 0 }'; }
+before=$(wavs)
+stream=$(curl -fsS -X POST -H 'Content-Type: application/json' "$MEETVAULT_SIM_URL/_sim/rtms/start" \
+	-d '{"meeting_uuid":"'"$meeting"'","rtms":{"duration_ms":6000,"transcript_every_ms":1000}}' | first rtms_stream_id)
+echo "stream $stream of meeting $meeting"
+for _ in $(seq 1 60); do
+	[[ $(wavs) -gt $before ]] && break
+	sleep 1
+done
+if [[ $(wavs) -le $before ]]; then
+	echo "RTMS capture of stream $stream not archived within 60 s" >&2
+	exit 1
+fi
+bin/starter report --tenant demo | grep -E '^ *(WAV|TRANSCRIPT|JSON|VIDEO_FRAMES) '
 cat <<EOT
 
 Temporal Web UI: http://127.0.0.1:8233  (workflows: search MeetvaultTenant="demo";

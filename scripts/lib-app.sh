@@ -81,6 +81,9 @@ write_env() {
 		export MEETVAULT_BOT_MEDIA_ALLOWED_HOSTS=http://$HOST:$SIM_PORT,http://$SIM_FILE_ADDR
 		export MEETVAULT_INGRESS_ADDR=$HOST:$INGRESS_PORT
 		export MEETVAULT_SIM_URL=http://$HOST:$SIM_PORT
+		# The simulator serves RTMS over plain ws:// on loopback (real Zoom:
+		# wss, always verified; this allows 127.0.0.1 only).
+		export MEETVAULT_RTMS_ALLOW_INSECURE_LOOPBACK=true
 		# The simulator's bot provider and host OAuth app (development
 		# credentials; scripts/demo.sh loads a scenario that uses them).
 		export MEETVAULT_BOT_API_URL=http://$HOST:$SIM_PORT
