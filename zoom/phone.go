@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -124,32 +123,7 @@ type PhoneRecordingsOptions struct {
 }
 
 func (o PhoneRecordingsOptions) values() (url.Values, error) {
-	if err := checkPageSize(o.PageSize); err != nil {
-		return nil, err
-	}
-	q := url.Values{}
-	if !o.From.IsZero() && !o.To.IsZero() {
-		from, to := utcDay(o.From), utcDay(o.To)
-		if to.Before(from) {
-			return nil, fmt.Errorf("zoom: phone recordings window %s..%s ends before it starts", from.Format(dateLayout), to.Format(dateLayout))
-		}
-		if to.After(from.AddDate(0, 1, 0)) {
-			return nil, fmt.Errorf("zoom: phone recordings window %s..%s exceeds one month, which Zoom rejects: split it with SplitWindow", from.Format(dateLayout), to.Format(dateLayout))
-		}
-	}
-	if !o.From.IsZero() {
-		q.Set("from", o.From.UTC().Format(dateLayout))
-	}
-	if !o.To.IsZero() {
-		q.Set("to", o.To.UTC().Format(dateLayout))
-	}
-	if o.PageSize > 0 {
-		q.Set("page_size", strconv.Itoa(o.PageSize))
-	}
-	if o.NextPageToken != "" {
-		q.Set("next_page_token", o.NextPageToken)
-	}
-	return q, nil
+	return windowValues("phone recordings", "split it with SplitWindow", o.From, o.To, o.PageSize, o.NextPageToken)
 }
 
 // ListRecordings returns one page of call recordings: the whole account's

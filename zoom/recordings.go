@@ -32,30 +32,9 @@ type ListRecordingsOptions struct {
 }
 
 func (o ListRecordingsOptions) values() (url.Values, error) {
-	if err := checkPageSize(o.PageSize); err != nil {
+	q, err := windowValues("recordings", "use ListUserWindow, which splits it", o.From, o.To, o.PageSize, o.NextPageToken)
+	if err != nil {
 		return nil, err
-	}
-	q := url.Values{}
-	if !o.From.IsZero() && !o.To.IsZero() {
-		from, to := utcDay(o.From), utcDay(o.To)
-		if to.Before(from) {
-			return nil, fmt.Errorf("zoom: recordings window %s..%s ends before it starts", from.Format(dateLayout), to.Format(dateLayout))
-		}
-		if to.After(from.AddDate(0, 1, 0)) {
-			return nil, fmt.Errorf("zoom: recordings window %s..%s exceeds one month, which Zoom rejects: use ListUserWindow, which splits it", from.Format(dateLayout), to.Format(dateLayout))
-		}
-	}
-	if !o.From.IsZero() {
-		q.Set("from", o.From.UTC().Format(dateLayout))
-	}
-	if !o.To.IsZero() {
-		q.Set("to", o.To.UTC().Format(dateLayout))
-	}
-	if o.PageSize > 0 {
-		q.Set("page_size", strconv.Itoa(o.PageSize))
-	}
-	if o.NextPageToken != "" {
-		q.Set("next_page_token", o.NextPageToken)
 	}
 	if o.Trash {
 		q.Set("trash", "true")
@@ -169,4 +148,37 @@ func (s *RecordingsService) DeleteMeeting(ctx context.Context, meetingIDOrUUID, 
 func utcDay(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// windowValues are the query of a listing over a window of at most one
+// month (Zoom's rule for recordings): from, to (UTC dates), page_size and
+// next_page_token. what names the listing in errors; split says how to list
+// a longer window.
+func windowValues(what, split string, fromT, toT time.Time, pageSize int, token string) (url.Values, error) {
+	if err := checkPageSize(pageSize); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	if !fromT.IsZero() && !toT.IsZero() {
+		from, to := utcDay(fromT), utcDay(toT)
+		if to.Before(from) {
+			return nil, fmt.Errorf("zoom: %s window %s..%s ends before it starts", what, from.Format(dateLayout), to.Format(dateLayout))
+		}
+		if to.After(from.AddDate(0, 1, 0)) {
+			return nil, fmt.Errorf("zoom: %s window %s..%s exceeds one month, which Zoom rejects: %s", what, from.Format(dateLayout), to.Format(dateLayout), split)
+		}
+	}
+	if !fromT.IsZero() {
+		q.Set("from", fromT.UTC().Format(dateLayout))
+	}
+	if !toT.IsZero() {
+		q.Set("to", toT.UTC().Format(dateLayout))
+	}
+	if pageSize > 0 {
+		q.Set("page_size", strconv.Itoa(pageSize))
+	}
+	if token != "" {
+		q.Set("next_page_token", token)
+	}
+	return q, nil
 }
