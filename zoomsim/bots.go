@@ -540,21 +540,23 @@ type botRecordingView struct {
 }
 
 type botMediaShortcuts struct {
-	VideoMixed        *botMediaView          `json:"video_mixed"`
-	AudioMixed        *botMediaView          `json:"audio_mixed"`
-	Transcript        *botMediaView          `json:"transcript"`
-	ParticipantEvents *participantEventsView `json:"participant_events"`
-	MeetingMetadata   *botMediaView          `json:"meeting_metadata"`
+	VideoMixed        *botMediaView[botMediaData]          `json:"video_mixed"`
+	AudioMixed        *botMediaView[botMediaData]          `json:"audio_mixed"`
+	Transcript        *botMediaView[botMediaData]          `json:"transcript"`
+	ParticipantEvents *botMediaView[participantEventsData] `json:"participant_events"`
+	MeetingMetadata   *botMediaView[botMediaData]          `json:"meeting_metadata"`
 }
 
-type botMediaView struct {
+// botMediaView is one media shortcut; D is its data (the download URL, or
+// participant_events' participants download).
+type botMediaView[D any] struct {
 	ID          string            `json:"id"`
 	RecordingID string            `json:"recording_id"`
 	CreatedAt   string            `json:"created_at"`
 	ExpiresAt   *string           `json:"expires_at"`
 	Status      botMediaStatus    `json:"status"`
 	Metadata    map[string]string `json:"metadata"`
-	Data        botMediaData      `json:"data"`
+	Data        D                 `json:"data"`
 	Format      string            `json:"format"`
 }
 
@@ -591,13 +593,13 @@ func (b *bot) apiView(participantsDownload bool) botAPIView {
 			u := b.base + r.downloadPath()
 			dl = &u
 		}
-		shortcuts := botMediaShortcuts{VideoMixed: &botMediaView{
+		shortcuts := botMediaShortcuts{VideoMixed: &botMediaView[botMediaData]{
 			ID: r.mediaID, RecordingID: r.id, CreatedAt: recallTime(r.startedAt), ExpiresAt: expires,
 			Status: st, Metadata: map[string]string{}, Data: botMediaData{DownloadURL: dl}, Format: "mp4",
 		}}
 		if participantsDownload {
 			u := b.base + r.participantsPath
-			shortcuts.ParticipantEvents = &participantEventsView{
+			shortcuts.ParticipantEvents = &botMediaView[participantEventsData]{
 				ID: r.eventsID, RecordingID: r.id, CreatedAt: recallTime(r.startedAt), ExpiresAt: expires,
 				Status: botMediaStatus{Code: "processing", UpdatedAt: recallTime(r.startedAt)}, Metadata: map[string]string{},
 				Data: participantEventsData{ParticipantsDownloadURL: &u}, Format: "json",

@@ -37,18 +37,6 @@ func (s *Server) participantsPath(recID string) string {
 	return "/rec/bot/" + recID + "/participants.json?token=" + s.botMediaToken(recID+"/participants")
 }
 
-// participantEventsView is media_shortcuts.participant_events.
-type participantEventsView struct {
-	ID          string                `json:"id"`
-	RecordingID string                `json:"recording_id"`
-	CreatedAt   string                `json:"created_at"`
-	ExpiresAt   *string               `json:"expires_at"`
-	Status      botMediaStatus        `json:"status"`
-	Metadata    map[string]string     `json:"metadata"`
-	Data        participantEventsData `json:"data"`
-	Format      string                `json:"format"`
-}
-
 // participantEventsData is participant_events.data.
 type participantEventsData struct {
 	ParticipantsDownloadURL *string `json:"participants_download_url"`
