@@ -68,17 +68,14 @@ func (s *Server) serveDownload(w http.ResponseWriter, r *http.Request, route str
 		return
 	}
 	df := s.faults.forDownload(f.ID)
-	switch {
-	case df.htmlError:
-		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
-	case df.fail:
-		w.Header().Set("Retry-After", "1")
-		writeHTMLError(w, http.StatusServiceUnavailable, "Service Unavailable", "The server is temporarily unable to service your request. Please try again later.")
-	case df.redirect:
-		http.Redirect(w, r, s.signedFileURL(r, f, now), http.StatusFound)
-	default:
-		s.serveBytes(w, r, wd.seed, f, df)
+	if df.refused(w) {
+		return
 	}
+	if df.redirect {
+		http.Redirect(w, r, s.signedFileURL(r, f, now), http.StatusFound)
+		return
+	}
+	s.serveBytes(w, r, wd.seed, f, df)
 }
 
 // serveSignedFile is GET /rec/file/{opaque}?expires&sig, the redirect target:

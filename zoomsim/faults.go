@@ -3,6 +3,7 @@ package zoomsim
 import (
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"sync"
 )
@@ -151,6 +152,21 @@ type downloadFaults struct {
 	truncate  int64 // -1: no truncation
 	redirect  bool
 	rate      int64
+}
+
+// refused answers the request the way Zoom's file host does when a fault
+// says so (200 HTML, or 503 with Retry-After) and reports whether it did.
+func (df downloadFaults) refused(w http.ResponseWriter) bool {
+	switch {
+	case df.htmlError:
+		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
+	case df.fail:
+		w.Header().Set("Retry-After", "1")
+		writeHTMLError(w, http.StatusServiceUnavailable, "Service Unavailable", "The server is temporarily unable to service your request. Please try again later.")
+	default:
+		return false
+	}
+	return true
 }
 
 // forDownload reads the settings for one request to fileID, consuming one

@@ -175,14 +175,7 @@ func (s *Server) phoneDownload(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusUnauthorized, codeInvalidToken, "Invalid access token.")
 		return
 	}
-	df := s.faults.forDownload(p.ID)
-	switch {
-	case df.htmlError:
-		writeHTMLError(w, http.StatusOK, "Error", "This recording does not exist.")
-	case df.fail:
-		w.Header().Set("Retry-After", "1")
-		writeHTMLError(w, http.StatusServiceUnavailable, "Service Unavailable", "The server is temporarily unable to service your request. Please try again later.")
-	default:
+	if df := s.faults.forDownload(p.ID); !df.refused(w) {
 		s.serveBytes(w, r, wd.seed, p.file, df)
 	}
 }
